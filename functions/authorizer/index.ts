@@ -1,0 +1,48 @@
+/** API Gateway REST request authorizer: `X-User-Id` + `X-Auth-Token` → Allow with the user, or 401. */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
+import { hashLoginToken, isLoginValid } from '../../lib/auth';
+import { headerValue } from '../../lib/headers';
+import { errorFields, logger, metrics, store } from '../commons/runtime';
+
+export async function handler(event: APIGatewayRequestAuthorizerEvent, context?: Context): Promise<APIGatewayAuthorizerResult> {
+  logger.addContext(context ?? ({} as Context));
+  logger.setCorrelationId(event.requestContext?.requestId);
+  metrics.captureColdStartMetric();
+  try {
+    const userId = headerValue(event.headers, 'x-user-id');
+    const token = headerValue(event.headers, 'x-auth-token');
+    if (!userId || !token) {
+      return refuse('missing header');
+    }
+    const hashedToken = hashLoginToken(token);
+    const { user, token: stored, settings } = await store.loginFacts(userId, hashedToken);
+    if (!isLoginValid(user, stored, hashedToken, Date.now(), settings.loginExpirationDays)) {
+      return refuse('invalid login');
+    }
+    metrics.addMetric('Authorized', MetricUnit.Count, 1);
+    return {
+      principalId: user.id,
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
+      },
+      // API Gateway hands these to the handler as strings.
+      context: { userId: user.id, username: user.username ?? '', roles: JSON.stringify(user.roles), language: user.language ?? '' },
+    };
+  } catch (error) {
+    if (!(error instanceof Error && error.message === 'Unauthorized')) {
+      logger.error('authorizer failed', errorFields(error));
+    }
+    throw error;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}
+
+/** API Gateway turns exactly this error into its 401 UNAUTHORIZED gateway response. */
+function refuse(reason: string): never {
+  metrics.addMetric('Unauthorized', MetricUnit.Count, 1);
+  logger.info('refused', { reason });
+  throw new Error('Unauthorized');
+}

@@ -1,0 +1,20 @@
+/**
+ * Built once per Lambda execution environment: configuration (fails fast when missing), the
+ * DynamoDB document client, the store, and the Powertools logger and metrics.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { loadConfig } from '../../lib/config';
+import { createDocumentClient } from '../../lib/store/client';
+import { DynamoStore } from '../../lib/store/dynamo-store';
+
+export const config = loadConfig();
+export const documentClient = createDocumentClient(config);
+export const store = new DynamoStore(documentClient, { tableName: config.tableName, configCacheMs: config.settingsCacheMs });
+export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'push-get' });
+export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'PushGet', serviceName: 'push-get' });
+
+/** Errors are logged by name and message only: the domain never puts tokens into either. */
+export function errorFields(error: unknown): { errorName: string; errorMessage: string } {
+  return error instanceof Error ? { errorName: error.name, errorMessage: error.message } : { errorName: 'Unknown', errorMessage: String(error) };
+}

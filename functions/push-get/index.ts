@@ -1,0 +1,34 @@
+/** `GET /api/v1/push.get`: translates the REST API proxy event to the use case and back. */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { Unauthorized, PushGetError } from '../../lib/errors';
+import { receiverFromAuthorizer } from '../../lib/headers';
+import { getPushNotification, messageIdFrom } from '../../lib/push-get';
+import { errorResponse, ok } from '../commons/http';
+import { errorFields, logger, metrics, store } from '../commons/runtime';
+
+export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
+  logger.addContext(context ?? ({} as Context));
+  logger.setCorrelationId(event.requestContext?.requestId);
+  metrics.captureColdStartMetric();
+  try {
+    const receiver = receiverFromAuthorizer(event.requestContext?.authorizer);
+    if (!receiver) {
+      throw new Unauthorized();
+    }
+    const messageId = messageIdFrom({ single: event.queryStringParameters, multi: event.multiValueQueryStringParameters });
+    const answer = await getPushNotification(store, receiver, messageId);
+    metrics.addMetric('Ok', MetricUnit.Count, 1);
+    return ok(answer);
+  } catch (error) {
+    if (error instanceof PushGetError) {
+      metrics.addMetric(error.kind, MetricUnit.Count, 1);
+    } else {
+      metrics.addMetric('Error', MetricUnit.Count, 1);
+      logger.error('push.get failed', errorFields(error));
+    }
+    return errorResponse(error);
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

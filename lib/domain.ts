@@ -1,0 +1,57 @@
+/** The slices of Rocket.Chat's documents that push.get reads, as the store hands them out. */
+import type { Json } from './ejson';
+
+export type MessageDocument = { [key: string]: Json };
+
+export interface Message {
+  id: string;
+  rid: string;
+  /** The whole stored document, returned as `data.message`. */
+  document: MessageDocument;
+}
+
+export interface Room {
+  id: string;
+  t: string;
+  name?: string;
+  fname?: string;
+  /** Parent room of a discussion. */
+  prid?: string;
+  teamId?: string;
+  teamMain?: boolean;
+  ro?: boolean;
+  muted?: string[];
+  /** Members of a direct room, for telling a group DM (more than two) from a 1:1. */
+  uidsCount?: number;
+  servedById?: string;
+}
+
+/** The team a channel belongs to, known through the team's main room. */
+export interface Team {
+  id: string;
+  mainRoomId: string;
+  mainRoomType: string;
+}
+
+export interface Subscription {
+  userId: string;
+  rid: string;
+  name?: string;
+  fname?: string;
+  unread: number;
+  archived: boolean;
+}
+
+export interface Sender {
+  id: string;
+  username?: string;
+  name?: string;
+}
+
+/** The receiver as the authorizer established it. */
+export interface Receiver {
+  id: string;
+  username?: string;
+  roles: string[];
+  language?: string;
+}

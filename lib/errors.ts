@@ -1,0 +1,59 @@
+/**
+ * Typed domain errors. Each carries the exact text Rocket.Chat answers with; the mapping to HTTP
+ * status codes lives in one place (functions/commons/http.ts).
+ */
+export abstract class PushGetError extends Error {
+  abstract readonly kind: string;
+}
+
+export class BadRequest extends PushGetError {
+  readonly kind = 'BadRequest';
+}
+
+export class MessageNotFound extends PushGetError {
+  readonly kind = 'MessageNotFound';
+  constructor() {
+    super('error-message-not-found');
+  }
+}
+
+export class RoomNotFound extends PushGetError {
+  readonly kind = 'RoomNotFound';
+  constructor() {
+    super('error-room-not-found');
+  }
+}
+
+export class NotAllowed extends PushGetError {
+  readonly kind = 'NotAllowed';
+  constructor() {
+    super('error-not-allowed');
+  }
+}
+
+export class SenderNotFound extends PushGetError {
+  readonly kind = 'SenderNotFound';
+  constructor() {
+    super('Message sender not found');
+  }
+}
+
+export class Unauthorized extends PushGetError {
+  readonly kind = 'Unauthorized';
+  constructor() {
+    super('You must be logged in to do this.');
+  }
+}
+
+/** An export that cannot be imported; `where` is `file:line`. Never carries document values. */
+export class ImportError extends Error {
+  constructor(
+    readonly where: string,
+    reason: string,
+  ) {
+    super(`${where}: ${reason}`);
+  }
+}
+
+/** Required configuration is missing or malformed: fail at start-up, not on the first request. */
+export class ConfigError extends Error {}

@@ -1,0 +1,87 @@
+/**
+ * The Rocket.Chat settings push.get depends on, with Rocket.Chat's defaults. Only these are
+ * imported; every other setting is skipped.
+ */
+export interface PushSettings {
+  siteUrl: string;
+  uniqueId: string;
+  showUsernameRoom: boolean;
+  showMessage: boolean;
+  useRealName: boolean;
+  allowSpecialCharsInRoomNames: boolean;
+  loginExpirationDays: number;
+  language: string;
+}
+
+const SETTING_FIELDS = {
+  Site_Url: 'siteUrl',
+  uniqueID: 'uniqueId',
+  Push_show_username_room: 'showUsernameRoom',
+  Push_show_message: 'showMessage',
+  UI_Use_Real_Name: 'useRealName',
+  UI_Allow_room_names_with_special_chars: 'allowSpecialCharsInRoomNames',
+  Accounts_LoginExpiration: 'loginExpirationDays',
+  Language: 'language',
+} as const satisfies Record<string, keyof PushSettings>;
+
+export type SettingId = keyof typeof SETTING_FIELDS;
+export const SETTING_IDS = Object.keys(SETTING_FIELDS) as SettingId[];
+
+export const DEFAULT_SETTINGS: Readonly<PushSettings> = {
+  siteUrl: 'http://localhost:3000',
+  uniqueId: '',
+  showUsernameRoom: true,
+  showMessage: true,
+  useRealName: false,
+  allowSpecialCharsInRoomNames: false,
+  loginExpirationDays: 90,
+  language: 'en',
+};
+
+export function isSettingId(id: string): id is SettingId {
+  return Object.hasOwn(SETTING_FIELDS, id);
+}
+
+/** Builds settings from stored values; a missing or mistyped value falls back to the default. */
+export function resolveSettings(values: Partial<Record<SettingId, unknown>>): PushSettings {
+  const settings: PushSettings = { ...DEFAULT_SETTINGS };
+  for (const id of SETTING_IDS) {
+    const field = SETTING_FIELDS[id];
+    const value = values[id];
+    const fallback = DEFAULT_SETTINGS[field];
+    if (typeof value === typeof fallback && value !== '') {
+      (settings as unknown as Record<string, unknown>)[field] = value;
+    }
+  }
+  // Rocket.Chat treats a non-positive expiration as "use the default".
+  if (!(settings.loginExpirationDays > 0)) {
+    settings.loginExpirationDays = DEFAULT_SETTINGS.loginExpirationDays;
+  }
+  return settings;
+}
+
+/** Permissions push.get checks, and the roles that hold them when none were imported. */
+export const DEFAULT_PERMISSIONS = {
+  'view-c-room': ['admin', 'user', 'bot', 'app', 'anonymous'],
+  'view-livechat-rooms': ['admin', 'livechat-manager', 'livechat-monitor'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type PermissionId = keyof typeof DEFAULT_PERMISSIONS;
+export const PERMISSION_IDS = Object.keys(DEFAULT_PERMISSIONS) as PermissionId[];
+export type Permissions = Record<PermissionId, readonly string[]>;
+
+export function isPermissionId(id: string): id is PermissionId {
+  return Object.hasOwn(DEFAULT_PERMISSIONS, id);
+}
+
+export function resolvePermissions(roles: Partial<Record<PermissionId, readonly string[]>>): Permissions {
+  return {
+    'view-c-room': roles['view-c-room'] ?? DEFAULT_PERMISSIONS['view-c-room'],
+    'view-livechat-rooms': roles['view-livechat-rooms'] ?? DEFAULT_PERMISSIONS['view-livechat-rooms'],
+  };
+}
+
+export function hasPermission(userRoles: readonly string[], permission: PermissionId, permissions: Permissions): boolean {
+  const holders = permissions[permission];
+  return userRoles.some((role) => holders.includes(role));
+}

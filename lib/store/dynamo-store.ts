@@ -1,0 +1,281 @@
+/**
+ * The one door to DynamoDB: every read and write of the service goes through this class, which
+ * alone knows the key design (keys.ts) and the item mapping (items.ts).
+ */
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  GetCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { AuthUser, StoredLoginToken } from '../auth';
+import type { Message, Room, Sender, Subscription, Team } from '../domain';
+import { resolvePermissions, resolveSettings, PERMISSION_IDS, SETTING_IDS, type PermissionId, type Permissions, type PushSettings, type SettingId } from '../settings';
+import { toAuthUser, toLoginToken, toMessage, toRoom, toSender, toSubscription, toTeam, type Item } from './items';
+import { BADGE_INDEX, BADGE_INDEX_KEY, keys, SUB_ID_INDEX, SUB_ID_INDEX_KEY, TOKEN_SK_PREFIX, type Key } from './keys';
+
+export interface StoreOptions {
+  tableName: string;
+  /** How long settings and permissions are reused before they are read again. */
+  configCacheMs?: number;
+  now?: () => number;
+}
+
+export interface DeploymentConfig {
+  settings: PushSettings;
+  permissions: Permissions;
+}
+
+export interface LoginFacts {
+  user?: AuthUser;
+  token?: StoredLoginToken;
+  settings: PushSettings;
+}
+
+/** Everything the handler needs once it knows the message's room, read in one step. */
+export interface MessageContext {
+  room?: Room;
+  subscription?: Subscription;
+  sender?: Sender;
+  badge: number;
+  config: DeploymentConfig;
+}
+
+const BATCH_GET_LIMIT = 100;
+const BATCH_WRITE_LIMIT = 25;
+const MAX_BATCH_RETRIES = 8;
+
+export class DynamoStore {
+  private readonly table: string;
+  private readonly cacheMs: number;
+  private readonly now: () => number;
+  private cachedConfig?: { config: DeploymentConfig; loadedAt: number };
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    options: StoreOptions,
+  ) {
+    this.table = options.tableName;
+    this.cacheMs = options.configCacheMs ?? 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  // ---- reads: authorizer ----
+
+  /** One BatchGetItem: the user, the presented token and (when not cached) the settings. */
+  async loginFacts(userId: string, hashedToken: string): Promise<LoginFacts> {
+    const userKey = keys.user(userId);
+    const tokenKey = keys.token(userId, hashedToken);
+    const { found, config } = await this.batchGetWithConfig([userKey, tokenKey]);
+    const user = found.get(keyString(userKey));
+    const token = found.get(keyString(tokenKey));
+    return {
+      user: user && toAuthUser(userId, user),
+      token: token && toLoginToken(token),
+      settings: config.settings,
+    };
+  }
+
+  // ---- reads: handler ----
+
+  /** Strongly consistent: the push arrives right after the message was written. */
+  async message(messageId: string): Promise<Message | undefined> {
+    const { Item: item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.message(messageId), ConsistentRead: true }));
+    return item && toMessage(messageId, item);
+  }
+
+  /**
+   * The second and last sequential step of a request: one BatchGetItem (room, the receiver's
+   * subscription, the sender, settings when not cached) in parallel with the badge query.
+   */
+  async messageContext(message: Message, receiverId: string, senderId: string | undefined): Promise<MessageContext> {
+    const roomKey = keys.room(message.rid);
+    const subscriptionKey = keys.subscription(receiverId, message.rid);
+    const senderKey = senderId === undefined ? undefined : keys.user(senderId);
+    const [{ found, config }, badge] = await Promise.all([
+      this.batchGetWithConfig(senderKey ? [roomKey, subscriptionKey, senderKey] : [roomKey, subscriptionKey]),
+      this.badge(receiverId),
+    ]);
+    const room = found.get(keyString(roomKey));
+    const subscription = found.get(keyString(subscriptionKey));
+    const sender = senderKey && found.get(keyString(senderKey));
+    return {
+      room: room && toRoom(message.rid, room),
+      subscription: subscription && toSubscription(receiverId, subscription),
+      sender: sender && senderId !== undefined ? toSender(senderId, sender) : undefined,
+      badge,
+      config,
+    };
+  }
+
+  /** Sum of `unread` over the receiver's non-archived subscriptions, from the sparse badge index. */
+  async badge(userId: string): Promise<number> {
+    let total = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: BADGE_INDEX,
+          KeyConditionExpression: '#user = :user',
+          ExpressionAttributeNames: { '#user': BADGE_INDEX_KEY, '#unread': 'unread' },
+          ExpressionAttributeValues: { ':user': userId },
+          ProjectionExpression: '#unread',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        total += typeof item.unread === 'number' ? item.unread : 0;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return total;
+  }
+
+  /** A room and the user's subscription to it, in one BatchGetItem (discussion parents). */
+  async roomWithSubscription(rid: string, userId: string): Promise<{ room?: Room; subscription?: Subscription }> {
+    const roomKey = keys.room(rid);
+    const subscriptionKey = keys.subscription(userId, rid);
+    const found = await this.batchGet([roomKey, subscriptionKey]);
+    const room = found.get(keyString(roomKey));
+    const subscription = found.get(keyString(subscriptionKey));
+    return { room: room && toRoom(rid, room), subscription: subscription && toSubscription(userId, subscription) };
+  }
+
+  async subscription(userId: string, rid: string): Promise<Subscription | undefined> {
+    const { Item: item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.subscription(userId, rid) }));
+    return item && toSubscription(userId, item);
+  }
+
+  async team(teamId: string): Promise<Team | undefined> {
+    const { Item: item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.team(teamId) }));
+    return item && toTeam(teamId, item);
+  }
+
+  // ---- writes: import and sync ----
+
+  /** Idempotent: writes the items of one or more documents, retrying what DynamoDB left unprocessed. */
+  async putItems(items: Item[]): Promise<void> {
+    for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
+      const chunk = items.slice(start, start + BATCH_WRITE_LIMIT);
+      await this.batchWrite(chunk.map((item) => ({ PutRequest: { Item: item } })));
+    }
+  }
+
+  async deleteItems(itemKeys: Key[]): Promise<void> {
+    for (let start = 0; start < itemKeys.length; start += BATCH_WRITE_LIMIT) {
+      const chunk = itemKeys.slice(start, start + BATCH_WRITE_LIMIT);
+      await this.batchWrite(chunk.map((key) => ({ DeleteRequest: { Key: key } })));
+    }
+  }
+
+  /** Keys of the login tokens stored for a user, so that an upsert can drop the ones that are gone. */
+  async tokenKeys(userId: string): Promise<Key[]> {
+    return this.queryKeys({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.user(userId).pk, ':prefix': TOKEN_SK_PREFIX },
+    });
+  }
+
+  /** A subscription's item found by its Mongo `_id` (change-stream deletes carry nothing else). */
+  async subscriptionKeysById(subscriptionId: string): Promise<Key[]> {
+    return this.queryKeys({
+      IndexName: SUB_ID_INDEX,
+      KeyConditionExpression: '#id = :id',
+      ExpressionAttributeNames: { '#id': SUB_ID_INDEX_KEY },
+      ExpressionAttributeValues: { ':id': subscriptionId },
+    });
+  }
+
+  async rawItem(key: Key): Promise<Record<string, unknown> | undefined> {
+    const { Item: item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+    return item;
+  }
+
+  // ---- internals ----
+
+  private async queryKeys(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Key[]> {
+    const found: Key[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({ ...query, TableName: this.table, ProjectionExpression: 'pk, sk', ExclusiveStartKey: startKey }),
+      );
+      for (const item of page.Items ?? []) {
+        found.push({ pk: String(item.pk), sk: String(item.sk) });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  }
+
+  /** Adds settings and permissions to the batch when the cached copy is missing or stale. */
+  private async batchGetWithConfig(wanted: Key[]): Promise<{ found: Map<string, Record<string, unknown>>; config: DeploymentConfig }> {
+    const cached = this.cachedConfig;
+    if (cached && this.now() - cached.loadedAt < this.cacheMs) {
+      return { found: await this.batchGet(wanted), config: cached.config };
+    }
+    const settingKeys = SETTING_IDS.map((id) => keys.setting(id));
+    const permissionKeys = PERMISSION_IDS.map((id) => keys.permission(id));
+    const found = await this.batchGet([...wanted, ...settingKeys, ...permissionKeys]);
+    const settingValues: Partial<Record<SettingId, unknown>> = {};
+    SETTING_IDS.forEach((id, index) => {
+      settingValues[id] = found.get(keyString(settingKeys[index]!))?.value;
+    });
+    const permissionRoles: Partial<Record<PermissionId, string[]>> = {};
+    PERMISSION_IDS.forEach((id, index) => {
+      const roles = found.get(keyString(permissionKeys[index]!))?.roles;
+      if (Array.isArray(roles)) {
+        permissionRoles[id] = roles as string[];
+      }
+    });
+    const config = { settings: resolveSettings(settingValues), permissions: resolvePermissions(permissionRoles) };
+    this.cachedConfig = { config, loadedAt: this.now() };
+    return { found, config };
+  }
+
+  private async batchGet(wanted: Key[]): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    for (let start = 0; start < wanted.length; start += BATCH_GET_LIMIT) {
+      let pending: Key[] = wanted.slice(start, start + BATCH_GET_LIMIT);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > MAX_BATCH_RETRIES) {
+          throw new Error('BatchGetItem left keys unprocessed after retries');
+        }
+        await backoff(attempt);
+        const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending } } }));
+        for (const item of result.Responses?.[this.table] ?? []) {
+          found.set(keyString(item as Key), item);
+        }
+        pending = (result.UnprocessedKeys?.[this.table]?.Keys ?? []) as Key[];
+      }
+    }
+    return found;
+  }
+
+  private async batchWrite(requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string]): Promise<void> {
+    let pending = requests;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > MAX_BATCH_RETRIES) {
+        throw new Error('BatchWriteItem left items unprocessed after retries');
+      }
+      await backoff(attempt);
+      const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
+      pending = result.UnprocessedItems?.[this.table] ?? [];
+    }
+  }
+}
+
+function keyString(key: Key): string {
+  return `${key.pk}\u0000${key.sk}`;
+}
+
+/** Exponential backoff with jitter before a retry of unprocessed batch entries; none on the first try. */
+function backoff(attempt: number): Promise<void> {
+  if (attempt === 0) {
+    return Promise.resolve();
+  }
+  const delay = Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
+  return new Promise((resolve) => setTimeout(resolve, delay));
+}

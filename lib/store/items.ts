@@ -1,0 +1,274 @@
+/**
+ * Item mapping: one Mongo document → the items that represent it, and items → domain records.
+ * Only what push.get reads is kept, except for messages, which are returned whole.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { hashLoginToken, loginTokenExpiresAt, type AuthUser, type StoredLoginToken } from '../auth';
+import type { Message, Room, Sender, Subscription, Team } from '../domain';
+import type { Json } from '../ejson';
+import { isPermissionId, isSettingId } from '../settings';
+import { BADGE_INDEX_KEY, keys, SUB_ID_INDEX_KEY, TTL_ATTRIBUTE, type Key } from './keys';
+
+export const COLLECTIONS = [
+  'users',
+  'rocketchat_room',
+  'rocketchat_subscription',
+  'rocketchat_message',
+  'rocketchat_settings',
+  'rocketchat_permissions',
+] as const;
+export type Collection = (typeof COLLECTIONS)[number];
+
+export type Document = { [key: string]: Json };
+export type Item = Key & Record<string, unknown>;
+
+/** A document whose shape the service cannot use. The reason never quotes document values. */
+export class InvalidDocument extends Error {}
+
+/** Messages above this size are stored gzip-compressed, to stay clear of the 400 KB item limit. */
+const COMPRESS_ABOVE_BYTES = 100_000;
+const MAX_ITEM_BYTES = 390_000;
+
+export interface DocumentItems {
+  /** The entity name for summaries (user, room, …); undefined when the document is skipped. */
+  entity?: string;
+  items: Item[];
+}
+
+export interface MappingContext {
+  loginExpirationDays: number;
+}
+
+export function itemsForDocument(collection: Collection, doc: Document, context: MappingContext): DocumentItems {
+  const id = doc._id;
+  if (typeof id !== 'string' || id === '') {
+    throw new InvalidDocument('document has no string _id');
+  }
+  switch (collection) {
+    case 'users':
+      return { entity: 'user', items: userItems(id, doc, context) };
+    case 'rocketchat_room':
+      return { entity: 'room', items: roomItems(id, doc) };
+    case 'rocketchat_subscription':
+      return { entity: 'subscription', items: [subscriptionItem(id, doc)] };
+    case 'rocketchat_message':
+      return { entity: 'message', items: [messageItem(id, doc)] };
+    case 'rocketchat_settings':
+      return isSettingId(id) ? { entity: 'setting', items: [{ ...keys.setting(id), value: doc.value ?? null }] } : { items: [] };
+    case 'rocketchat_permissions':
+      return isPermissionId(id) ? { entity: 'permission', items: [{ ...keys.permission(id), roles: stringList(doc.roles, 'roles') }] } : { items: [] };
+  }
+}
+
+function userItems(id: string, doc: Document, context: MappingContext): Item[] {
+  const user: Item = {
+    ...keys.user(id),
+    username: optionalString(doc.username, 'username'),
+    name: optionalString(doc.name, 'name'),
+    active: doc.active !== false,
+    roles: stringList(doc.roles ?? [], 'roles'),
+    language: optionalString(doc.language, 'language'),
+  };
+  // A token listed twice is one item (a batch may not write the same key twice).
+  const tokens = new Map(loginTokens(doc).map((token) => [token.hashedToken, token]));
+  return [user, ...[...tokens.values()].map((token) => tokenItem(id, token, context))];
+}
+
+function loginTokens(doc: Document): StoredLoginToken[] {
+  const services = asObject(doc.services);
+  const resume = asObject(services?.resume);
+  const list = resume?.loginTokens ?? [];
+  if (!Array.isArray(list)) {
+    throw new InvalidDocument('services.resume.loginTokens is not an array');
+  }
+  return list.map((entry, index) => {
+    const token = asObject(entry);
+    const where = `services.resume.loginTokens[${index}]`;
+    // Very old Meteor versions kept the raw token; it is hashed here and never stored.
+    const hashedToken = typeof token?.hashedToken === 'string' ? token.hashedToken : typeof token?.token === 'string' ? hashLoginToken(token.token) : undefined;
+    if (!token || !hashedToken) {
+      throw new InvalidDocument(`${where} has no hashedToken`);
+    }
+    const personalAccessToken = token.type === 'personalAccessToken';
+    const when = token.when === undefined ? undefined : Date.parse(String(token.when));
+    if (!personalAccessToken && (when === undefined || !Number.isFinite(when))) {
+      throw new InvalidDocument(`${where} has no valid "when" date`);
+    }
+    return { hashedToken, when, personalAccessToken };
+  });
+}
+
+function tokenItem(userId: string, token: StoredLoginToken, { loginExpirationDays }: MappingContext): Item {
+  return {
+    ...keys.token(userId, token.hashedToken),
+    hashedToken: token.hashedToken,
+    when: token.when,
+    personalAccessToken: token.personalAccessToken,
+    // DynamoDB's TTL (epoch seconds) sweeps expired login tokens; the authorizer checks expiry itself.
+    [TTL_ATTRIBUTE]: token.personalAccessToken || token.when === undefined ? undefined : Math.ceil(loginTokenExpiresAt(token.when, loginExpirationDays) / 1000),
+  };
+}
+
+function roomItems(id: string, doc: Document): Item[] {
+  const t = doc.t;
+  if (typeof t !== 'string' || t === '') {
+    throw new InvalidDocument('room has no type "t"');
+  }
+  const teamId = optionalString(doc.teamId, 'teamId');
+  const room: Item = {
+    ...keys.room(id),
+    t,
+    name: optionalString(doc.name, 'name'),
+    fname: optionalString(doc.fname, 'fname'),
+    prid: optionalString(doc.prid, 'prid'),
+    teamId,
+    teamMain: doc.teamMain === true ? true : undefined,
+    ro: doc.ro === true ? true : undefined,
+    muted: doc.muted === undefined || doc.muted === null ? undefined : stringList(doc.muted, 'muted'),
+    uidsCount: Array.isArray(doc.uids) ? doc.uids.length : undefined,
+    servedById: optionalString(asObject(doc.servedBy)?._id, 'servedBy._id'),
+  };
+  if (doc.teamMain === true && teamId) {
+    return [room, { ...keys.team(teamId), mainRoomId: id, mainRoomType: t }];
+  }
+  return [room];
+}
+
+function subscriptionItem(id: string, doc: Document): Item {
+  const userId = asObject(doc.u)?._id;
+  const rid = doc.rid;
+  if (typeof userId !== 'string' || !userId) {
+    throw new InvalidDocument('subscription has no string u._id');
+  }
+  if (typeof rid !== 'string' || !rid) {
+    throw new InvalidDocument('subscription has no string rid');
+  }
+  const unread = doc.unread ?? 0;
+  if (typeof unread !== 'number' || !Number.isFinite(unread)) {
+    throw new InvalidDocument('subscription "unread" is not a number');
+  }
+  const archived = doc.archived === true;
+  return {
+    ...keys.subscription(userId, rid),
+    [SUB_ID_INDEX_KEY]: id,
+    rid,
+    name: optionalString(doc.name, 'name'),
+    fname: optionalString(doc.fname, 'fname'),
+    unread,
+    archived,
+    // Sparse index: only subscriptions that add to the badge are in it.
+    [BADGE_INDEX_KEY]: unread > 0 && !archived ? userId : undefined,
+  };
+}
+
+function messageItem(id: string, doc: Document): Item {
+  const rid = doc.rid;
+  if (typeof rid !== 'string' || !rid) {
+    throw new InvalidDocument('message has no string rid');
+  }
+  const json = JSON.stringify(doc);
+  const bytes = Buffer.byteLength(json);
+  const compressed = bytes > COMPRESS_ABOVE_BYTES ? gzipSync(json) : undefined;
+  if (compressed && compressed.length > MAX_ITEM_BYTES) {
+    throw new InvalidDocument(`message is too large to store (${bytes} bytes of JSON)`);
+  }
+  const body = compressed ? { documentGzip: compressed } : { document: json };
+  return {
+    ...keys.message(id),
+    rid,
+    // Edit-history copies are hidden; a deleted message kept for "show deleted status" is `rm`.
+    hidden: doc._hidden === true || doc.t === 'rm',
+    ...body,
+  };
+}
+
+// ---- items → domain ----
+
+export function toAuthUser(id: string, item: Record<string, unknown>): AuthUser {
+  return {
+    id,
+    username: item.username as string | undefined,
+    active: item.active !== false,
+    roles: (item.roles as string[] | undefined) ?? [],
+    language: item.language as string | undefined,
+  };
+}
+
+export function toLoginToken(item: Record<string, unknown>): StoredLoginToken {
+  return {
+    hashedToken: String(item.hashedToken),
+    when: typeof item.when === 'number' ? item.when : undefined,
+    personalAccessToken: item.personalAccessToken === true,
+  };
+}
+
+export function toSender(id: string, item: Record<string, unknown>): Sender {
+  return { id, username: item.username as string | undefined, name: item.name as string | undefined };
+}
+
+export function toRoom(id: string, item: Record<string, unknown>): Room {
+  const muted = item.muted;
+  return {
+    id,
+    t: String(item.t),
+    name: item.name as string | undefined,
+    fname: item.fname as string | undefined,
+    prid: item.prid as string | undefined,
+    teamId: item.teamId as string | undefined,
+    teamMain: item.teamMain === true,
+    ro: item.ro === true,
+    muted: Array.isArray(muted) ? (muted as string[]) : undefined,
+    uidsCount: typeof item.uidsCount === 'number' ? item.uidsCount : undefined,
+    servedById: item.servedById as string | undefined,
+  };
+}
+
+export function toTeam(id: string, item: Record<string, unknown>): Team {
+  return { id, mainRoomId: String(item.mainRoomId), mainRoomType: String(item.mainRoomType) };
+}
+
+export function toSubscription(userId: string, item: Record<string, unknown>): Subscription {
+  return {
+    userId,
+    rid: String(item.rid),
+    name: item.name as string | undefined,
+    fname: item.fname as string | undefined,
+    unread: typeof item.unread === 'number' ? item.unread : 0,
+    archived: item.archived === true,
+  };
+}
+
+/** Undefined for a hidden or unreadable message: both answer "message not found". */
+export function toMessage(id: string, item: Record<string, unknown>): Message | undefined {
+  if (item.hidden === true || typeof item.rid !== 'string') {
+    return undefined;
+  }
+  const raw = item.documentGzip instanceof Uint8Array ? gunzipSync(item.documentGzip).toString('utf8') : item.document;
+  if (typeof raw !== 'string') {
+    return undefined;
+  }
+  return { id, rid: item.rid, document: JSON.parse(raw) as Message['document'] };
+}
+
+// ---- helpers ----
+
+function asObject(value: Json | undefined): { [key: string]: Json } | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+}
+
+function optionalString(value: Json | undefined, field: string): string | undefined {
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    throw new InvalidDocument(`"${field}" is not a string`);
+  }
+  return value;
+}
+
+function stringList(value: Json | undefined, field: string): string[] {
+  if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string')) {
+    throw new InvalidDocument(`"${field}" is not a list of strings`);
+  }
+  return value as string[];
+}

@@ -1,0 +1,43 @@
+/**
+ * The single-table key design. Every item's key is derived here and nowhere else.
+ *
+ * | entity        | pk                 | sk              | from Mongo                 |
+ * |---------------|--------------------|-----------------|----------------------------|
+ * | user          | USER#<userId>      | USER            | users                      |
+ * | login token   | USER#<userId>      | TOKEN#<hash>    | users.services.resume      |
+ * | subscription  | USER#<userId>      | SUB#<rid>       | rocketchat_subscription    |
+ * | room          | ROOM#<rid>         | ROOM            | rocketchat_room            |
+ * | team          | TEAM#<teamId>      | TEAM            | rocketchat_room (teamMain) |
+ * | message       | MSG#<messageId>    | MSG             | rocketchat_message         |
+ * | setting       | SETTING#<id>       | SETTING         | rocketchat_settings        |
+ * | permission    | PERMISSION#<id>    | PERMISSION      | rocketchat_permissions     |
+ *
+ * GSIs: `badge` (sparse: only unread, non-archived subscriptions carry `badgeUser`) and
+ * `bySubId` (subscription `_id` → item, so a change-stream delete that carries only `_id` finds it).
+ */
+export const PK = 'pk';
+export const SK = 'sk';
+/** TTL attribute: expired login tokens are removed by DynamoDB itself. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+export const BADGE_INDEX = 'badge';
+export const BADGE_INDEX_KEY = 'badgeUser';
+export const SUB_ID_INDEX = 'bySubId';
+export const SUB_ID_INDEX_KEY = 'subId';
+
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+export const keys = {
+  user: (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'USER' }),
+  token: (userId: string, hashedToken: string): Key => ({ pk: `USER#${userId}`, sk: `TOKEN#${hashedToken}` }),
+  subscription: (userId: string, rid: string): Key => ({ pk: `USER#${userId}`, sk: `SUB#${rid}` }),
+  room: (rid: string): Key => ({ pk: `ROOM#${rid}`, sk: 'ROOM' }),
+  team: (teamId: string): Key => ({ pk: `TEAM#${teamId}`, sk: 'TEAM' }),
+  message: (messageId: string): Key => ({ pk: `MSG#${messageId}`, sk: 'MSG' }),
+  setting: (id: string): Key => ({ pk: `SETTING#${id}`, sk: 'SETTING' }),
+  permission: (id: string): Key => ({ pk: `PERMISSION#${id}`, sk: 'PERMISSION' }),
+};
+
+export const TOKEN_SK_PREFIX = 'TOKEN#';

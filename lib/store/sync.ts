@@ -1,0 +1,55 @@
+/**
+ * Applies Mongo documents to the table: an upsert or a delete of one document, keyed by its
+ * `_id`, is idempotent, so an import can be re-run and a change stream replayed.
+ */
+import type { DynamoStore } from './dynamo-store';
+import { itemsForDocument, type Collection, type Document, type Item, type MappingContext } from './items';
+import { keys, type Key } from './keys';
+
+export async function upsertDocuments(store: DynamoStore, collection: Collection, docs: Document[], context: MappingContext): Promise<void> {
+  const puts: Item[] = [];
+  const deletes: Key[] = [];
+  await Promise.all(
+    docs.map(async (doc) => {
+      const { items } = itemsForDocument(collection, doc, context);
+      puts.push(...items);
+      deletes.push(...(await staleKeys(store, collection, String(doc._id), items)));
+    }),
+  );
+  await store.putItems(puts);
+  await store.deleteItems(deletes);
+}
+
+export async function deleteDocument(store: DynamoStore, collection: Collection, id: string): Promise<void> {
+  await store.deleteItems(await keysOfDocument(store, collection, id));
+}
+
+/** Items an earlier version of the document wrote that the new version no longer has. */
+async function staleKeys(store: DynamoStore, collection: Collection, id: string, items: Item[]): Promise<Key[]> {
+  if (collection !== 'users' && collection !== 'rocketchat_room') {
+    return [];
+  }
+  const wanted = new Set(items.map((item) => `${item.pk}\u0000${item.sk}`));
+  const previous = await keysOfDocument(store, collection, id);
+  return previous.filter((key) => !wanted.has(`${key.pk}\u0000${key.sk}`));
+}
+
+async function keysOfDocument(store: DynamoStore, collection: Collection, id: string): Promise<Key[]> {
+  switch (collection) {
+    case 'users':
+      return [keys.user(id), ...(await store.tokenKeys(id))];
+    case 'rocketchat_room': {
+      const room = await store.rawItem(keys.room(id));
+      const teamId = room?.teamMain === true && typeof room.teamId === 'string' ? room.teamId : undefined;
+      return teamId ? [keys.room(id), keys.team(teamId)] : [keys.room(id)];
+    }
+    case 'rocketchat_subscription':
+      return store.subscriptionKeysById(id);
+    case 'rocketchat_message':
+      return [keys.message(id)];
+    case 'rocketchat_settings':
+      return [keys.setting(id)];
+    case 'rocketchat_permissions':
+      return [keys.permission(id)];
+  }
+}

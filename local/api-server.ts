@@ -1,0 +1,160 @@
+/**
+ * The local stand-in for API Gateway's REST API: it routes `GET …/api/v1/push.get`, runs the
+ * request authorizer with both identity headers, answers with the gateway responses the stack
+ * configures, and hands the authorizer's context to the handler in a v1 proxy event.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { INTERNAL_ERROR_BODY, unauthorizedBody } from '../functions/commons/http';
+import { headerValue } from '../lib/headers';
+
+export type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+export type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+export interface LocalApiOptions {
+  authorizer: Authorizer;
+  handler: Handler;
+  /** One line per request (method, path, status, ms); never headers, so never tokens. */
+  log?: (line: string) => void;
+}
+
+const ROUTE = /^(?:\/[^/]+)*\/api\/v1\/push\.get$/;
+const STAGE = 'local';
+const METHOD_ARN = `arn:aws:execute-api:local:000000000000:local/${STAGE}/GET/api/v1/push.get`;
+
+export function createLocalApi({ authorizer, handler, log }: LocalApiOptions): Server {
+  return createServer((request, response) => {
+    const started = performance.now();
+    // The body is never read (a GET may carry a Content-Type and no body); drain it.
+    request.resume();
+    route(request, authorizer, handler)
+      .catch(() => answer(500, INTERNAL_ERROR_BODY))
+      .then((result) => {
+        send(response, result);
+        log?.(`${request.method} ${pathOf(request)} ${result.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
+      });
+  });
+}
+
+async function route(request: IncomingMessage, authorizer: Authorizer, handler: Handler): Promise<APIGatewayProxyResult> {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  if (!ROUTE.test(url.pathname)) {
+    return answer(404, { success: false, error: 'Not found' });
+  }
+  if (request.method !== 'GET') {
+    return { ...answer(405, { success: false, error: 'Method not allowed' }), headers: { 'Content-Type': 'application/json', Allow: 'GET' } };
+  }
+  const { headers, multiValueHeaders } = eventHeaders(request);
+  const { single, multi } = eventQuery(url);
+  const requestContext = {
+    accountId: '000000000000',
+    apiId: 'local',
+    httpMethod: 'GET',
+    path: url.pathname,
+    protocol: `HTTP/${request.httpVersion}`,
+    requestId: randomUUID(),
+    requestTimeEpoch: Date.now(),
+    resourceId: 'local',
+    resourcePath: '/api/v1/push.get',
+    stage: STAGE,
+    identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headerValue(headers, 'user-agent') ?? null },
+  } as APIGatewayProxyEvent['requestContext'];
+
+  // Identity sources: API Gateway refuses without calling the authorizer when one is missing.
+  if (!headerValue(headers, 'x-user-id') || !headerValue(headers, 'x-auth-token')) {
+    return answer(401, unauthorizedBody());
+  }
+  let authorization: APIGatewayAuthorizerResult;
+  try {
+    authorization = await authorizer({
+      type: 'REQUEST',
+      methodArn: METHOD_ARN,
+      resource: '/api/v1/push.get',
+      path: url.pathname,
+      httpMethod: 'GET',
+      headers,
+      multiValueHeaders,
+      queryStringParameters: single,
+      multiValueQueryStringParameters: multi,
+      pathParameters: null,
+      stageVariables: null,
+      requestContext,
+    } as APIGatewayRequestAuthorizerEvent);
+  } catch (error) {
+    // "Unauthorized" is API Gateway's 401; any other authorizer failure is its 500.
+    return error instanceof Error && error.message === 'Unauthorized' ? answer(401, unauthorizedBody()) : answer(500, INTERNAL_ERROR_BODY);
+  }
+  if (!allows(authorization)) {
+    return answer(401, unauthorizedBody());
+  }
+  return handler({
+    resource: '/api/v1/push.get',
+    path: url.pathname,
+    httpMethod: 'GET',
+    headers,
+    multiValueHeaders,
+    queryStringParameters: single,
+    multiValueQueryStringParameters: multi,
+    pathParameters: null,
+    stageVariables: null,
+    body: null,
+    isBase64Encoded: false,
+    requestContext: { ...requestContext, authorizer: { ...stringValues(authorization.context), principalId: authorization.principalId } },
+  });
+}
+
+function allows(result: APIGatewayAuthorizerResult): boolean {
+  const statements = result.policyDocument?.Statement ?? [];
+  return statements.length > 0 && statements.every((statement) => statement.Effect === 'Allow');
+}
+
+/** API Gateway passes authorizer context values to the integration as strings. */
+function stringValues(context: APIGatewayAuthorizerResult['context']): Record<string, string> {
+  return Object.fromEntries(Object.entries(context ?? {}).map(([key, value]) => [key, String(value)]));
+}
+
+function eventHeaders(request: IncomingMessage): { headers: Record<string, string>; multiValueHeaders: Record<string, string[]> } {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  const raw = request.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    headers[name] = value;
+    (multiValueHeaders[name] ??= []).push(value);
+  }
+  return { headers, multiValueHeaders };
+}
+
+/** As API Gateway REST: null without a query; the last value wins in the single-value map. */
+function eventQuery(url: URL): { single: Record<string, string> | null; multi: Record<string, string[]> | null } {
+  if ([...url.searchParams.keys()].length === 0) {
+    return { single: null, multi: null };
+  }
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (const [key, value] of url.searchParams) {
+    single[key] = value;
+    (multi[key] ??= []).push(value);
+  }
+  return { single, multi };
+}
+
+function answer(statusCode: number, body: unknown): APIGatewayProxyResult {
+  return { statusCode, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+function send(response: ServerResponse, result: APIGatewayProxyResult): void {
+  const body = result.body ?? '';
+  response.writeHead(result.statusCode, { ...stringHeaders(result.headers), 'Content-Length': Buffer.byteLength(body) });
+  response.end(body);
+}
+
+function stringHeaders(headers: APIGatewayProxyResult['headers']): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([key, value]) => [key, String(value)]));
+}
+
+function pathOf(request: IncomingMessage): string {
+  return (request.url ?? '/').split('?')[0] ?? '/';
+}

@@ -1,0 +1,78 @@
+/**
+ * `npm start [-- --port N] [-- --fixtures DIR] [-- --endpoint URL] [-- --engine dynalite]`:
+ * the local API on an embedded DynamoDB, loaded with the demo export (or DIR).
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ImportError } from '../lib/errors';
+import { startLocalStack } from './stack';
+
+// Node 20 is supported by the SDK release we pin; its notice about future releases is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const DEMO = {
+  messageId: 'WkbwSntxt8D3jLp8G',
+  userId: 'd26x6zSkaPSe5gCyy',
+  token: 'Zu-Z6eKzIIz7MCCRGeHi29bYkXZCJ4SxFC0JAasqm92',
+};
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '3000' },
+      fixtures: { type: 'string' },
+      endpoint: { type: 'string' },
+      engine: { type: 'string', default: 'auto' },
+      table: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--port must be a port number, got "${values.port}"`);
+  }
+  if (!['auto', 'dynamodb-local', 'dynalite'].includes(values.engine!)) {
+    throw new UsageError('--engine must be dynamodb-local or dynalite');
+  }
+  const demo = values.fixtures === undefined;
+  const fixturesDir = resolve(values.fixtures ?? new URL('../fixtures/demo', import.meta.url).pathname);
+  console.log(`Loading ${fixturesDir} …`);
+  const stack = await startLocalStack({
+    fixturesDir,
+    port,
+    endpoint: values.endpoint,
+    engine: values.engine as 'auto',
+    tableName: values.table,
+    log: values.quiet ? undefined : (line) => console.log(line),
+  });
+  const counts = Object.entries(stack.summary.items).map(([entity, count]) => `${count} ${entity}`).join(', ');
+  console.log(`DynamoDB (${stack.engine}) at ${stack.endpoint}: imported ${counts}`);
+  console.log(`push.get is ready at ${stack.url}/api/v1/push.get`);
+  if (demo) {
+    console.log('Try:');
+    console.log(`  curl -s '${stack.url}/api/v1/push.get?id=${DEMO.messageId}' -H 'X-User-Id: ${DEMO.userId}' -H 'X-Auth-Token: ${DEMO.token}'`);
+  }
+  console.log('Ctrl-C stops the API and the embedded database.');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await stack.close();
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+class UsageError extends Error {}
+
+main().catch((error: unknown) => {
+  if (error instanceof UsageError || error instanceof ImportError) {
+    console.error(`npm start: ${error.message}`);
+  } else {
+    console.error('npm start failed:', error instanceof Error ? error.message : error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+/** Test access to the run's embedded DynamoDB: a fresh table per file, and a request counter. */
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { importExport } from '../../lib/import/import-export';
+import { createDocumentClient } from '../../lib/store/client';
+import { DynamoStore } from '../../lib/store/dynamo-store';
+import { ensureTable } from '../../lib/store/table';
+
+export const DEMO_FIXTURES = fileURLToPath(new URL('../../fixtures/demo', import.meta.url));
+
+export function endpoint(): string {
+  return inject('dynamoEndpoint');
+}
+
+export function testClient(): DynamoDBDocumentClient {
+  return createDocumentClient({ region: 'local', endpoint: endpoint() });
+}
+
+export async function freshTable(client: DynamoDBDocumentClient, prefix = 'test'): Promise<string> {
+  const tableName = `${prefix}-${randomUUID().slice(0, 8)}`;
+  await ensureTable(client, tableName);
+  return tableName;
+}
+
+/** A table with the demo export imported, and a store over it. */
+export async function demoTable(client = testClient(), prefix = 'demo'): Promise<{ tableName: string; store: DynamoStore; client: DynamoDBDocumentClient }> {
+  const tableName = await freshTable(client, prefix);
+  const store = new DynamoStore(client, { tableName });
+  await importExport(store, DEMO_FIXTURES);
+  return { tableName, store, client };
+}
+
+export interface RequestCounter {
+  /** Requests by command name (GetItemCommand, BatchGetItemCommand, …), retries included. */
+  counts: Map<string, number>;
+  total(): number;
+  /** Sequential steps: a step starts whenever a request goes out while none is in flight. */
+  steps(): number;
+  reset(): void;
+}
+
+/** Counts the DynamoDB requests that go out through a client (SDK middleware, not assumptions). */
+export function countRequests(client: DynamoDBDocumentClient): RequestCounter {
+  const counts = new Map<string, number>();
+  let inFlight = 0;
+  let steps = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = String(context.commandName ?? 'unknown');
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      if (inFlight === 0) steps++;
+      inFlight++;
+      try {
+        return await next(args);
+      } finally {
+        inFlight--;
+      }
+    },
+    { step: 'finalizeRequest', name: `countRequests-${randomUUID()}` },
+  );
+  return {
+    counts,
+    total: () => [...counts.values()].reduce((sum, n) => sum + n, 0),
+    steps: () => steps,
+    reset: () => {
+      counts.clear();
+      steps = 0;
+    },
+  };
+}
