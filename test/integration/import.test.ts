@@ -1,0 +1,180 @@
+/** The import into a real DynamoDB: formats, summary, idempotency, and upserts/deletes of one document. */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hashLoginToken } from '../../lib/auth';
+import { ImportError } from '../../lib/errors';
+import { importExport } from '../../lib/import/import-export';
+import { DynamoStore } from '../../lib/store/dynamo-store';
+import { keys } from '../../lib/store/keys';
+import { deleteDocument, upsertDocuments } from '../../lib/store/sync';
+import { DEMO_FIXTURES, freshTable, testClient } from '../support/dynamo';
+
+let client: DynamoDBDocumentClient;
+
+beforeAll(() => {
+  client = testClient();
+});
+
+async function scan(tableName: string): Promise<Record<string, unknown>[]> {
+  const { Items = [] } = await client.send(new ScanCommand({ TableName: tableName }));
+  return Items.sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
+}
+
+async function exportDir(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'push-get-export-'));
+  await Promise.all(Object.entries(files).map(([name, text]) => writeFile(join(dir, name), text)));
+  return dir;
+}
+
+async function storeFor(prefix: string): Promise<{ tableName: string; store: DynamoStore }> {
+  const tableName = await freshTable(client, prefix);
+  return { tableName, store: new DynamoStore(client, { tableName, configCacheMs: 0 }) };
+}
+
+describe('importing the demo export', () => {
+  it('reports documents per collection and items per entity', async () => {
+    const { store } = await storeFor('import-demo');
+    const summary = await importExport(store, DEMO_FIXTURES);
+    expect(summary.items).toStrictEqual({ setting: 8, permission: 2, user: 6, token: 6, room: 9, team: 1, subscription: 12, message: 14 });
+    expect(summary.documents.rocketchat_settings).toStrictEqual({ read: 9, skipped: 1 });
+    expect(summary.documents.rocketchat_permissions).toStrictEqual({ read: 3, skipped: 1 });
+  });
+
+  it('is idempotent: a second run leaves the same items', async () => {
+    const { tableName, store } = await storeFor('import-twice');
+    await importExport(store, DEMO_FIXTURES);
+    const first = await scan(tableName);
+    await importExport(store, DEMO_FIXTURES);
+    expect(await scan(tableName)).toStrictEqual(first);
+  });
+
+  it('stores hashed login tokens only', async () => {
+    const { tableName, store } = await storeFor('import-hashes');
+    await importExport(store, DEMO_FIXTURES);
+    const text = JSON.stringify(await scan(tableName));
+    expect(text).not.toContain('Zu-Z6eKzIIz7MCCRGeHi29bYkXZCJ4SxFC0JAasqm92');
+    expect(text).toContain(hashLoginToken('Zu-Z6eKzIIz7MCCRGeHi29bYkXZCJ4SxFC0JAasqm92'));
+  });
+
+  it('reports progress per collection', async () => {
+    const { store } = await storeFor('import-progress');
+    const seen: string[] = [];
+    await importExport(store, DEMO_FIXTURES, { onProgress: (collection, written, total) => seen.push(`${collection} ${written}/${total}`) });
+    expect(seen).toContain('rocketchat_message 14/14');
+    expect(seen).toContain('users 6/6');
+  });
+});
+
+describe('export formats', () => {
+  const message = (id: string) => ({ _id: id, rid: 'r1', msg: 'hi', ts: { $date: '2024-01-02T03:04:05.006Z' }, u: { _id: 'u1', username: 'u' } });
+
+  it('reads a --jsonArray export, pretty-printed, with canonical Extended JSON', async () => {
+    const canonical = {
+      _id: 'm1',
+      rid: 'r1',
+      msg: 'canonical',
+      ts: { $date: { $numberLong: '1704164645006' } },
+      u: { _id: 'u1', username: 'u' },
+      count: { $numberInt: '3' },
+    };
+    const dir = await exportDir({ 'rocketchat_message.json': JSON.stringify([canonical, message('m2')], null, 2) });
+    const { store } = await storeFor('import-array');
+    await importExport(store, dir);
+    const stored = await store.message('m1');
+    expect(stored?.document).toStrictEqual({ ...canonical, ts: '2024-01-02T03:04:05.006Z', count: 3 });
+    expect((await store.message('m2'))?.document.ts).toBe('2024-01-02T03:04:05.006Z');
+  });
+
+  it('accepts any collection file being absent', async () => {
+    const dir = await exportDir({ 'rocketchat_message.json': `${JSON.stringify(message('m1'))}\n` });
+    const { store } = await storeFor('import-partial');
+    const summary = await importExport(store, dir);
+    expect(summary.items).toStrictEqual({ message: 1 });
+  });
+
+  it.each([
+    ['malformed JSON', 'rocketchat_message.json', `${JSON.stringify(message('a'))}\n{"_id": "b",\n`, 'rocketchat_message.json:2'],
+    ['a document without _id', 'rocketchat_room.json', '{"t":"c","name":"x"}\n', 'rocketchat_room.json:1'],
+    ['an unknown $ type', 'rocketchat_message.json', `\n\n${JSON.stringify({ ...message('a'), x: { $regularExpression: { pattern: 'a', options: '' } } })}\n`, 'rocketchat_message.json:3'],
+  ])('stops on %s with file:line before writing anything', async (_, file, text, where) => {
+    const dir = await exportDir({ 'users.json': '{"_id":"u1","username":"u","services":{"resume":{"loginTokens":[]}}}\n', [file]: text });
+    const { tableName, store } = await storeFor('import-bad');
+    const failure = importExport(store, dir);
+    await expect(failure).rejects.toBeInstanceOf(ImportError);
+    await expect(failure).rejects.toThrow(where);
+    expect(await scan(tableName)).toStrictEqual([]);
+  });
+
+  it('refuses a missing directory and a directory without export files', async () => {
+    const { store } = await storeFor('import-nodir');
+    await expect(importExport(store, join(tmpdir(), 'no-such-export-dir'))).rejects.toThrow('export directory not found');
+    await expect(importExport(store, await exportDir({ 'other.json': '{}' }))).rejects.toThrow('no export files found');
+  });
+});
+
+describe('one document at a time (the change-stream path)', () => {
+  const context = { loginExpirationDays: 90 };
+  const user = (tokens: string[]) => ({
+    _id: 'u1',
+    username: 'u',
+    active: true,
+    roles: ['user'],
+    services: { resume: { loginTokens: tokens.map((token) => ({ when: '2030-01-01T00:00:00.000Z', hashedToken: hashLoginToken(token) })) } },
+  });
+
+  it('an upserted user loses the login tokens it no longer has', async () => {
+    const { tableName, store } = await storeFor('sync-user');
+    await upsertDocuments(store, 'users', [user(['one', 'two'])], context);
+    await upsertDocuments(store, 'users', [user(['two'])], context);
+    const sks = (await scan(tableName)).map((item) => item.sk);
+    expect(sks).toStrictEqual([`TOKEN#${hashLoginToken('two')}`, 'USER']);
+  });
+
+  it('a login token gets a TTL of when + Accounts_LoginExpiration days', async () => {
+    const { store } = await storeFor('sync-ttl');
+    await upsertDocuments(store, 'users', [user(['one'])], { loginExpirationDays: 30 });
+    const token = await store.rawItem(keys.token('u1', hashLoginToken('one')));
+    expect(token?.expiresAt).toBe(Date.parse('2030-01-31T00:00:00.000Z') / 1000);
+  });
+
+  it('a subscription is deleted by its Mongo _id alone, and leaves the badge', async () => {
+    const { tableName, store } = await storeFor('sync-sub');
+    const sub = { _id: 'sub1', rid: 'r1', u: { _id: 'u1', username: 'u' }, unread: 4 };
+    await upsertDocuments(store, 'rocketchat_subscription', [sub], context);
+    expect(await store.badge('u1')).toBe(4);
+    await deleteDocument(store, 'rocketchat_subscription', 'sub1');
+    await deleteDocument(store, 'rocketchat_subscription', 'sub1');
+    expect(await scan(tableName)).toStrictEqual([]);
+    expect(await store.badge('u1')).toBe(0);
+  });
+
+  it('archiving or reading a subscription takes it out of the badge', async () => {
+    const { store } = await storeFor('sync-badge');
+    const sub = (unread: number, archived = false) => ({ _id: 'sub1', rid: 'r1', u: { _id: 'u1' }, unread, archived });
+    await upsertDocuments(store, 'rocketchat_subscription', [sub(3), { _id: 'sub2', rid: 'r2', u: { _id: 'u1' }, unread: 2 }], context);
+    expect(await store.badge('u1')).toBe(5);
+    await upsertDocuments(store, 'rocketchat_subscription', [sub(3, true)], context);
+    expect(await store.badge('u1')).toBe(2);
+    await upsertDocuments(store, 'rocketchat_subscription', [{ _id: 'sub2', rid: 'r2', u: { _id: 'u1' }, unread: 0 }], context);
+    expect(await store.badge('u1')).toBe(0);
+  });
+
+  it('a team main room writes the team item, and its delete removes both', async () => {
+    const { tableName, store } = await storeFor('sync-team');
+    await upsertDocuments(store, 'rocketchat_room', [{ _id: 'main', t: 'p', name: 'team', teamId: 't1', teamMain: true }], context);
+    expect(await store.team('t1')).toStrictEqual({ id: 't1', mainRoomId: 'main', mainRoomType: 'p' });
+    await deleteDocument(store, 'rocketchat_room', 'main');
+    expect(await scan(tableName)).toStrictEqual([]);
+  });
+
+  it('a deleted message is gone for push.get', async () => {
+    const { store } = await storeFor('sync-message');
+    await upsertDocuments(store, 'rocketchat_message', [{ _id: 'm1', rid: 'r1', msg: 'x', u: { _id: 'u1' } }], context);
+    expect(await store.message('m1')).toBeDefined();
+    await deleteDocument(store, 'rocketchat_message', 'm1');
+    expect(await store.message('m1')).toBeUndefined();
+  });
+});
