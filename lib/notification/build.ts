@@ -69,7 +69,8 @@ export function buildNotification(input: NotificationInput): Notification {
       sender: dropUndefined({ _id: stringField(senderOf(doc), '_id') ?? input.sender.id, username: stringField(senderOf(doc), 'username'), name: stringField(senderOf(doc), 'name') }),
       senderName,
       type: room.t,
-      name: room.name === undefined ? undefined : settings.showUsernameRoom ? room.name : '',
+      // Rocket.Chat blanks the name for every room type when room and user names are hidden.
+      name: settings.showUsernameRoom ? room.name : '',
       messageType: stringField(doc, 't'),
       tmid: stringField(doc, 'tmid'),
       ...(doc.t === 'e2e' ? { msg: doc.msg, content: doc.content } : {}),

@@ -13,7 +13,7 @@ import type { AuthUser, StoredLoginToken } from '../auth';
 import type { Message, Room, Sender, Subscription, Team } from '../domain';
 import { resolvePermissions, resolveSettings, PERMISSION_IDS, SETTING_IDS, type PermissionId, type Permissions, type PushSettings, type SettingId } from '../settings';
 import { toAuthUser, toLoginToken, toMessage, toRoom, toSender, toSubscription, toTeam, type Item } from './items';
-import { BADGE_INDEX, BADGE_INDEX_KEY, keys, SUB_ID_INDEX, SUB_ID_INDEX_KEY, TOKEN_SK_PREFIX, type Key } from './keys';
+import { BADGE_INDEX, BADGE_INDEX_KEY, isStorableKey, keys, SUB_ID_INDEX, SUB_ID_INDEX_KEY, TOKEN_SK_PREFIX, type Key } from './keys';
 
 export interface StoreOptions {
   tableName: string;
@@ -67,7 +67,8 @@ export class DynamoStore {
   async loginFacts(userId: string, hashedToken: string): Promise<LoginFacts> {
     const userKey = keys.user(userId);
     const tokenKey = keys.token(userId, hashedToken);
-    const { found, config } = await this.batchGetWithConfig([userKey, tokenKey]);
+    const storable = isStorableKey(userKey) && isStorableKey(tokenKey);
+    const { found, config } = await this.batchGetWithConfig(storable ? [userKey, tokenKey] : []);
     const user = found.get(keyString(userKey));
     const token = found.get(keyString(tokenKey));
     return {
@@ -81,7 +82,11 @@ export class DynamoStore {
 
   /** Strongly consistent: the push arrives right after the message was written. */
   async message(messageId: string): Promise<Message | undefined> {
-    const { Item: item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.message(messageId), ConsistentRead: true }));
+    const key = keys.message(messageId);
+    if (!isStorableKey(key)) {
+      return undefined;
+    }
+    const { Item: item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
     return item && toMessage(messageId, item);
   }
 

@@ -7,7 +7,7 @@ import { hashLoginToken, loginTokenExpiresAt, type AuthUser, type StoredLoginTok
 import type { Message, Room, Sender, Subscription, Team } from '../domain';
 import type { Json } from '../ejson';
 import { isPermissionId, isSettingId } from '../settings';
-import { BADGE_INDEX_KEY, keys, SUB_ID_INDEX_KEY, TTL_ATTRIBUTE, type Key } from './keys';
+import { BADGE_INDEX_KEY, isStorableKey, keys, SUB_ID_INDEX_KEY, TTL_ATTRIBUTE, type Key } from './keys';
 
 export const COLLECTIONS = [
   'users',
@@ -44,6 +44,14 @@ export function itemsForDocument(collection: Collection, doc: Document, context:
   if (typeof id !== 'string' || id === '') {
     throw new InvalidDocument('document has no string _id');
   }
+  const mapped = mapDocument(collection, id, doc, context);
+  if (!mapped.items.every(isStorableKey) || (collection === 'rocketchat_message' && !isStorableKey(keys.room(String(doc.rid))))) {
+    throw new InvalidDocument('an id is too long to be a DynamoDB key');
+  }
+  return mapped;
+}
+
+function mapDocument(collection: Collection, id: string, doc: Document, context: MappingContext): DocumentItems {
   switch (collection) {
     case 'users':
       return { entity: 'user', items: userItems(id, doc, context) };

@@ -41,3 +41,11 @@ export const keys = {
 };
 
 export const TOKEN_SK_PREFIX = 'TOKEN#';
+
+/** DynamoDB refuses keys over these sizes; an id that long cannot name any stored item. */
+const MAX_PARTITION_KEY_BYTES = 2048;
+const MAX_SORT_KEY_BYTES = 1024;
+
+export function isStorableKey({ pk, sk }: Key): boolean {
+  return Buffer.byteLength(pk) <= MAX_PARTITION_KEY_BYTES && Buffer.byteLength(sk) <= MAX_SORT_KEY_BYTES;
+}
