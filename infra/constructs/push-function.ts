@@ -1,0 +1,128 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** Repository root: entry points, package-lock.json and tsconfig.json are resolved from here. */
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Newest Node.js that aws-cdk-lib 2.276 knows (`Runtime.NODEJS_24_X`). Pinned rather than
+ * `NODEJS_LATEST`, whose meaning changes with library upgrades and so would silently change runtime.
+ */
+const RUNTIME = Runtime.NODEJS_24_X;
+
+/**
+ * 512 MB: Lambda allocates CPU in proportion to memory, so 512 MB has about twice the CPU of
+ * 256 MB. Loading the bundle (0.4–0.7 MB of JS, creating the SDK client) and the first TLS
+ * handshake to DynamoDB are CPU-bound, so the cold start shrinks; warm calls are I/O bound and
+ * take a few tens of ms either way, so the price per call stays in cents per million.
+ */
+const MEMORY_MB = 512;
+
+/**
+ * An ES module has no `require`. If a CommonJS dependency in the bundle requires a Node built-in,
+ * esbuild keeps that call and it would fail at run time ("Dynamic require of ... is not
+ * supported"); a real `require` bound to the module's URL makes it work. Today's dependencies
+ * do not need it, a future one may.
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __pushGetCreateRequire } from 'node:module'; const require = __pushGetCreateRequire(import.meta.url);";
+
+export interface PushFunctionProps {
+  /** Entry file relative to the repository root, e.g. `functions/push-get/index.ts`; it exports `handler`. */
+  readonly entry: string;
+  /**
+   * Physical function name. Fixed so that it can also be handed to Powertools as the `function_name`
+   * dimension of its `ColdStart` metric (a function cannot reference its own generated name).
+   */
+  readonly functionName: string;
+  readonly description: string;
+  /** Keep far below API Gateway's 29 s integration limit so a stuck call ends as a clean 5xx the phone retries. */
+  readonly timeout: Duration;
+  readonly logRetention: RetentionDays;
+  /** Function-specific variables; `NODE_OPTIONS` and `POWERTOOLS_METRICS_FUNCTION_NAME` are always added. */
+  readonly environment: Record<string, string>;
+}
+
+/**
+ * The house Lambda: Node.js 24 on arm64, ESM bundle built by the local esbuild (minified, with source
+ * maps, AWS SDK bundled), an explicit log group with retention, active X-Ray tracing, and a role
+ * that can write only to that log group.
+ */
+export class PushFunction extends Construct {
+  readonly function: NodejsFunction;
+  /** Callers add their data-access statements here. */
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: PushFunctionProps) {
+    super(scope, id);
+
+    // Created here rather than by Lambda on first write, so it has a retention and is removed
+    // with the stack (log data is operational; the table is what is retained).
+    const logGroup = new LogGroup(this, 'LogGroup', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // An own role instead of the default one, whose AWSLambdaBasicExecutionRole managed policy
+    // may create and write any log group: this one may write to its own log group only.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.entry}`,
+    });
+    logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: `${REPO_ROOT}${props.entry}`,
+      handler: 'handler',
+      functionName: props.functionName,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      description: props.description,
+      runtime: RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: MEMORY_MB,
+      timeout: props.timeout,
+      tracing: Tracing.ACTIVE,
+      role: this.role,
+      logGroup,
+      environment: {
+        // Stack traces in the logs point at the TypeScript sources, not the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_METRICS_FUNCTION_NAME: props.functionName,
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node24',
+        // Prefer the ESM builds of dependencies: better tree-shaking, no CJS interop shims.
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        // Maps keep file/line/column only; embedding the sources would double the artifact.
+        sourcesContent: false,
+        // Bundle the AWS SDK (no external modules at all) instead of using the runtime's copy:
+        // one tree-shaken file imports ~50 ms faster than the SDK's many modules, and the SDK
+        // version is the one we test against (docs/deploy.md has the measurements).
+        bundleAwsSDK: true,
+      },
+    });
+
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked only synchronously by API Gateway (authorizer and proxy integration): failures go back to the caller as 5xx and the phone retries; a dead-letter queue applies to asynchronous invocations only.',
+    });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing) use Resource *: X-Ray does not support resource-level permissions for them.',
+    });
+  }
+}
