@@ -24,7 +24,7 @@ const STAGE = 'local';
 const METHOD_ARN = `arn:aws:execute-api:local:000000000000:local/${STAGE}/GET/api/v1/push.get`;
 
 export function createLocalApi({ authorizer, handler, log }: LocalApiOptions): Server {
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     const started = performance.now();
     // The body is never read (a GET may carry a Content-Type and no body); drain it.
     request.resume();
@@ -35,6 +35,23 @@ export function createLocalApi({ authorizer, handler, log }: LocalApiOptions): S
         log?.(`${request.method} ${pathOf(request)} ${result.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
       });
   });
+  // Requests Node's parser refuses before any route runs (a method it does not know, such as
+  // `FOO`; oversized headers) get JSON bodies like every other answer, as Node's statuses.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason, body] =
+      error.code === 'HPE_INVALID_METHOD'
+        ? [405, 'Method Not Allowed', { success: false, error: 'Method not allowed' }]
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'Request Header Fields Too Large', { success: false, error: 'Request header fields too large' }]
+          : [400, 'Bad Request', { success: false, error: 'Bad request' }];
+    const text = JSON.stringify(body);
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+  });
+  return server;
 }
 
 async function route(request: IncomingMessage, authorizer: Authorizer, handler: Handler): Promise<APIGatewayProxyResult> {
@@ -114,17 +131,21 @@ function stringValues(context: APIGatewayAuthorizerResult['context']): Record<st
   return Object.fromEntries(Object.entries(context ?? {}).map(([key, value]) => [key, String(value)]));
 }
 
+/**
+ * Client-chosen names (`__proto__`, `constructor`, `toString`, …) are collected in Maps and become
+ * own properties through Object.fromEntries, never lookups through Object.prototype.
+ */
 function eventHeaders(request: IncomingMessage): { headers: Record<string, string>; multiValueHeaders: Record<string, string[]> } {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  const single = new Map<string, string>();
+  const multi = new Map<string, string[]>();
   const raw = request.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!;
     const value = raw[i + 1]!;
-    headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
+    single.set(name, value);
+    append(multi, name, value);
   }
-  return { headers, multiValueHeaders };
+  return { headers: Object.fromEntries(single), multiValueHeaders: Object.fromEntries(multi) };
 }
 
 /** As API Gateway REST: null without a query; the last value wins in the single-value map. */
@@ -132,13 +153,19 @@ function eventQuery(url: URL): { single: Record<string, string> | null; multi: R
   if ([...url.searchParams.keys()].length === 0) {
     return { single: null, multi: null };
   }
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const single = new Map<string, string>();
+  const multi = new Map<string, string[]>();
   for (const [key, value] of url.searchParams) {
-    single[key] = value;
-    (multi[key] ??= []).push(value);
+    single.set(key, value);
+    append(multi, key, value);
   }
-  return { single, multi };
+  return { single: Object.fromEntries(single), multi: Object.fromEntries(multi) };
+}
+
+function append(map: Map<string, string[]>, key: string, value: string): void {
+  const values = map.get(key);
+  if (values) values.push(value);
+  else map.set(key, [value]);
 }
 
 function answer(statusCode: number, body: unknown): APIGatewayProxyResult {

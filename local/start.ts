@@ -27,7 +27,8 @@ async function main(): Promise<void> {
       quiet: { type: 'boolean', default: false },
     },
   });
-  const port = Number(values.port);
+  // Digits only: Number() would also take "", " 80" or "0x50".
+  const port = /^\d+$/.test(values.port!) ? Number(values.port) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port must be a port number, got "${values.port}"`);
   }

@@ -6,7 +6,7 @@ import { headerValue } from '../../lib/headers';
 import { errorFields, logger, metrics, store } from '../commons/runtime';
 
 export async function handler(event: APIGatewayRequestAuthorizerEvent, context?: Context): Promise<APIGatewayAuthorizerResult> {
-  logger.addContext(context ?? ({} as Context));
+  if (context) logger.addContext(context);
   logger.setCorrelationId(event.requestContext?.requestId);
   metrics.captureColdStartMetric();
   try {

@@ -8,7 +8,7 @@ import { errorResponse, ok } from '../commons/http';
 import { errorFields, logger, metrics, store } from '../commons/runtime';
 
 export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
-  logger.addContext(context ?? ({} as Context));
+  if (context) logger.addContext(context);
   logger.setCorrelationId(event.requestContext?.requestId);
   metrics.captureColdStartMetric();
   try {
