@@ -46,25 +46,43 @@ function fromWrapper(type: string, entries: [string, unknown][], path: string): 
   throw new EjsonError(`unsupported Extended JSON type ${type} in ${where}`);
 }
 
+/**
+ * An ISO-8601 date-time with its zone, as relaxed Extended JSON writes dates (`+0000` offsets
+ * included, as older tools wrote them). Checked before `Date.parse`, which alone would also take
+ * text such as `"x 5"` or `"token-31415"` for a date.
+ */
+const ISO_DATE_TIME = /^(?:\d{4}|[+-]\d{6})-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/** Epoch milliseconds of an ISO-8601 date-time string; NaN for anything else. */
+export function parseIsoDateTime(text: string): number {
+  return ISO_DATE_TIME.test(text) ? Date.parse(text) : Number.NaN;
+}
+
 function dateToIso(inner: unknown, where: string): string {
   let millis: number;
   if (typeof inner === 'string') {
-    millis = Date.parse(inner);
+    millis = parseIsoDateTime(inner);
   } else if (typeof inner === 'number') {
     millis = inner;
   } else if (inner !== null && typeof inner === 'object' && '$numberLong' in inner) {
-    millis = Number((inner as { $numberLong: unknown }).$numberLong);
+    millis = numberFromString((inner as { $numberLong: unknown }).$numberLong);
   } else {
     millis = Number.NaN;
   }
-  if (!Number.isFinite(millis)) {
+  // Past ±8.64e15 ms a Date is invalid and toISOString would throw a RangeError.
+  if (!Number.isFinite(millis) || Number.isNaN(new Date(millis).getTime())) {
     throw new EjsonError(`invalid $date in ${where}`);
   }
   return new Date(millis).toISOString();
 }
 
+/** `Number('')` is 0: a blank string is no number. */
+function numberFromString(inner: unknown): number {
+  return typeof inner === 'string' && inner.trim() !== '' ? Number(inner) : Number.NaN;
+}
+
 function toNumber(inner: unknown, type: string, where: string): number {
-  const number = typeof inner === 'string' ? Number(inner) : Number.NaN;
+  const number = numberFromString(inner);
   if (!Number.isFinite(number)) {
     throw new EjsonError(`invalid ${type} in ${where}`);
   }

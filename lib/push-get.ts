@@ -21,13 +21,16 @@ export interface QueryParameters {
   multi: Record<string, string[] | undefined> | null;
 }
 
+/** `id[]`, `id[0]`, `id[a][b]`: the query-string parser makes these an array or object; `id[` stays a plain key. */
+const BRACKETED_ID = /^id\[[^\]]*\]/;
+
 /**
  * Rocket.Chat's `check(params, { id: String })` after its query-string parser: a repeated `id` or
  * `id[...]` keys make an array or object, which is refused as "object".
  */
 export function messageIdFrom(query: QueryParameters): string {
   const keys = new Set([...Object.keys(query.single ?? {}), ...Object.keys(query.multi ?? {})]);
-  const structured = [...keys].some((key) => key.startsWith('id[')) || (query.multi?.id?.length ?? 0) > 1;
+  const structured = [...keys].some((key) => BRACKETED_ID.test(key)) || (query.multi?.id?.length ?? 0) > 1;
   const id = query.single?.id ?? query.multi?.id?.[0];
   if (id === undefined && !structured) {
     throw new BadRequest("Match error: Missing key 'id'");

@@ -73,7 +73,8 @@ export function buildNotification(input: NotificationInput): Notification {
       name: settings.showUsernameRoom ? room.name : '',
       messageType: stringField(doc, 't'),
       tmid: stringField(doc, 'tmid'),
-      ...(doc.t === 'e2e' ? { msg: doc.msg, content: doc.content } : {}),
+      // A null msg or content is left out like an absent one (Rocket.Chat sends content only when set).
+      ...(doc.t === 'e2e' ? { msg: doc.msg ?? undefined, content: doc.content ?? undefined } : {}),
     }),
     userId: stringField(senderOf(doc), '_id') ?? input.sender.id,
     notId: notificationId(settings.uniqueId, message.rid),
@@ -143,8 +144,9 @@ function withMentionNames(text: string, mentions: Json | undefined): string {
     const username = stringField(mention, 'username');
     const name = stringField(mention, 'name');
     if (username && name) {
-      // Not inside a longer username: `@bob` must not touch `@bobby` or `@bob.smith`.
-      const pattern = new RegExp(`@${escapeRegExp(username)}(?![\\w.-])`, 'g');
+      // Not inside a longer username: `@bob` must not touch `@bobby` or `@bob.smith`; a dot that
+      // ends a sentence (`thanks @bob.`) is punctuation, not part of the username.
+      const pattern = new RegExp(`@${escapeRegExp(username)}(?![\\w-]|\\.[\\w-])`, 'g');
       result = result.replace(pattern, () => name);
     }
   }

@@ -21,14 +21,22 @@ const emphasis = [
 
 /** Message text as Rocket.Chat shows it in a push notification: markdown markers removed. */
 export function stripMarkdown(text: string): string {
-  // Code is set aside behind a placeholder so no later rule touches it.
-  const hole = unusedPrivateUseChar(text);
-  const code: string[] = [];
-  const setAside = (_match: string, inner: string) => {
-    code.push(inner);
-    return hole;
-  };
-  let out = text.replace(fence, setAside).replace(inlineCode, setAside);
+  // Code is set aside behind placeholders so no later rule touches it. Fences and inline code get
+  // a placeholder each, so that each kind is put back in its own order (a fence after inline code
+  // must not swap places with it).
+  const fenceHole = unusedPrivateUseChar(text);
+  const inlineHole = unusedPrivateUseChar(text + fenceHole);
+  const fences: string[] = [];
+  const inlines: string[] = [];
+  let out = text
+    .replace(fence, (_match: string, inner: string) => {
+      fences.push(inner);
+      return fenceHole;
+    })
+    .replace(inlineCode, (_match: string, inner: string) => {
+      inlines.push(inner);
+      return inlineHole;
+    });
   out = out
     .replace(link, '$1')
     .replace(slackLink, '$1')
@@ -36,8 +44,10 @@ export function stripMarkdown(text: string): string {
     .replace(quote, '')
     .replace(heading, '');
   for (const marker of emphasis) out = out.replace(marker, '$2');
-  let next = 0;
-  return out.replaceAll(hole, () => code[next++] ?? '');
+  // Inline code first: its text may hold a fence placeholder (`a ```b``` c`), never the reverse.
+  let nextInline = 0;
+  let nextFence = 0;
+  return out.replaceAll(inlineHole, () => inlines[nextInline++] ?? '').replaceAll(fenceHole, () => fences[nextFence++] ?? '');
 }
 
 function unusedPrivateUseChar(text: string): string {

@@ -15,7 +15,7 @@ export function createDocumentClient({ region, endpoint }: ClientOptions): Dynam
     region,
     endpoint,
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 },
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true },
     // A local engine accepts any credentials; real AWS uses the default provider chain.
     ...(endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });

@@ -5,7 +5,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { hashLoginToken, loginTokenExpiresAt, type AuthUser, type StoredLoginToken } from '../auth';
 import type { Message, Room, Sender, Subscription, Team } from '../domain';
-import type { Json } from '../ejson';
+import { parseIsoDateTime, type Json } from '../ejson';
 import { isPermissionId, isSettingId } from '../settings';
 import { BADGE_INDEX_KEY, isStorableKey, keys, SUB_ID_INDEX_KEY, TTL_ATTRIBUTE, type Key } from './keys';
 
@@ -98,11 +98,13 @@ function loginTokens(doc: Document): StoredLoginToken[] {
       throw new InvalidDocument(`${where} has no hashedToken`);
     }
     const personalAccessToken = token.type === 'personalAccessToken';
-    const when = token.when === undefined ? undefined : Date.parse(String(token.when));
+    // Dates arrive as ISO strings from Extended JSON; anything else is no date (not a lenient Date.parse).
+    const when = token.when === undefined ? undefined : typeof token.when === 'string' ? parseIsoDateTime(token.when) : Number.NaN;
     if (!personalAccessToken && (when === undefined || !Number.isFinite(when))) {
       throw new InvalidDocument(`${where} has no valid "when" date`);
     }
-    return { hashedToken, when, personalAccessToken };
+    // A personal access token never expires: an unreadable `when` on one is dropped, never stored as NaN.
+    return { hashedToken, when: Number.isFinite(when) ? when : undefined, personalAccessToken };
   });
 }
 
@@ -192,13 +194,14 @@ function messageItem(id: string, doc: Document): Item {
 
 // ---- items → domain ----
 
+/** Fails closed on a mistyped item: only a boolean `true` is active, only string roles count. */
 export function toAuthUser(id: string, item: Record<string, unknown>): AuthUser {
   return {
     id,
-    username: item.username as string | undefined,
-    active: item.active !== false,
-    roles: (item.roles as string[] | undefined) ?? [],
-    language: item.language as string | undefined,
+    username: stringOrUndefined(item.username),
+    active: item.active === true,
+    roles: Array.isArray(item.roles) ? item.roles.filter((role): role is string => typeof role === 'string') : [],
+    language: stringOrUndefined(item.language),
   };
 }
 
@@ -211,14 +214,18 @@ export function toLoginToken(item: Record<string, unknown>): StoredLoginToken {
 }
 
 export function toSender(id: string, item: Record<string, unknown>): Sender {
-  return { id, username: item.username as string | undefined, name: item.name as string | undefined };
+  return { id, username: stringOrUndefined(item.username), name: stringOrUndefined(item.name) };
 }
 
-export function toRoom(id: string, item: Record<string, unknown>): Room {
+/** Undefined for a room item without a type: unreadable counts as missing ("room not found"). */
+export function toRoom(id: string, item: Record<string, unknown>): Room | undefined {
   const muted = item.muted;
+  if (typeof item.t !== 'string' || item.t === '') {
+    return undefined;
+  }
   return {
     id,
-    t: String(item.t),
+    t: item.t,
     name: item.name as string | undefined,
     fname: item.fname as string | undefined,
     prid: item.prid as string | undefined,
@@ -251,14 +258,25 @@ export function toMessage(id: string, item: Record<string, unknown>): Message | 
   if (item.hidden === true || typeof item.rid !== 'string') {
     return undefined;
   }
-  const raw = item.documentGzip instanceof Uint8Array ? gunzipSync(item.documentGzip).toString('utf8') : item.document;
-  if (typeof raw !== 'string') {
+  // A corrupt body must not become a 500 whose logged parse error quotes the message's text.
+  let document: unknown;
+  try {
+    const raw = item.documentGzip instanceof Uint8Array ? gunzipSync(item.documentGzip).toString('utf8') : item.document;
+    document = typeof raw === 'string' ? JSON.parse(raw) : undefined;
+  } catch {
     return undefined;
   }
-  return { id, rid: item.rid, document: JSON.parse(raw) as Message['document'] };
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    return undefined;
+  }
+  return { id, rid: item.rid, document: document as Message['document'] };
 }
 
 // ---- helpers ----
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
 
 function asObject(value: Json | undefined): { [key: string]: Json } | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
