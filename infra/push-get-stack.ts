@@ -173,7 +173,7 @@ export class PushGetStack extends Stack {
       entry: 'functions/push-get/index.ts',
       functionName: `${this.stackName}-handler`,
       description: 'GET /api/v1/push.get: message + notification for the authorized user',
-      timeout: Duration.seconds(6),
+      timeout: Duration.seconds(10),
       logRetention,
       environment,
     });

@@ -47,7 +47,9 @@ export function createLocalApi({ authorizer, handler, log }: LocalApiOptions): S
         ? [405, 'Method Not Allowed', { success: false, error: 'Method not allowed' }]
         : error.code === 'HPE_HEADER_OVERFLOW'
           ? [431, 'Request Header Fields Too Large', { success: false, error: 'Request header fields too large' }]
-          : [400, 'Bad Request', { success: false, error: 'Bad request' }];
+          : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? [408, 'Request Timeout', { success: false, error: 'Request timeout' }]
+            : [400, 'Bad Request', { success: false, error: 'Bad request' }];
     const text = JSON.stringify(body);
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
   });

@@ -8,14 +8,18 @@ export interface ClientOptions {
 
 /**
  * One document client per process. Timeouts stay far below the API Gateway limit so that a slow
- * store turns into a clean 500 the phone can retry, not a hung notification extension.
+ * store turns into a clean 500 the phone can retry, not a hung notification extension: DynamoDB
+ * answers in milliseconds, so 1 s per attempt and 3 attempts bound one request to about 3.5 s,
+ * inside the authorizer's 5 s and (two sequential steps) the handler's 10 s Lambda timeouts.
+ * `throwOnRequestTimeout`: without it the SDK only logs a warning when `requestTimeout` passes and
+ * keeps waiting (up to its 300 s socket timeout).
  */
 export function createDocumentClient({ region, endpoint }: ClientOptions): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region,
     endpoint,
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true },
+    requestHandler: { connectionTimeout: 500, requestTimeout: 1000, throwOnRequestTimeout: true },
     // A local engine accepts any credentials; real AWS uses the default provider chain.
     ...(endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });

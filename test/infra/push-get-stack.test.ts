@@ -152,7 +152,7 @@ describe('stage', () => {
 describe('functions', () => {
   it.each([
     ['Authorizer', 5],
-    ['Handler', 6],
+    ['Handler', 10],
   ])('%s: Node.js 24 on arm64, 512 MB, %i s, active tracing, own log group, source maps', (prefix, timeout) => {
     const id = logicalId('AWS::Lambda::Function', prefix);
     s.template.hasResource('AWS::Lambda::Function', {

@@ -1,0 +1,226 @@
+/**
+ * Secrets never reach the logs: ALL output of a full run (stdout/stderr writes and console.* of
+ * this process, and the import CLI's output) is captured while the service imports exports (good
+ * and bad ones whose malformed lines carry tokens), authorizes (allowed, refused, failing),
+ * answers (200, 4xx, 500) and logs accesses; no raw token and no token hash may appear in it.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ImportError } from '../../lib/errors';
+import { importExport } from '../../lib/import/import-export';
+import { DynamoStore } from '../../lib/store/dynamo-store';
+import { DEMO_FIXTURES, endpoint, freshTable, testClient } from '../support/dynamo';
+import { authorizerEvent, proxyEvent } from '../support/requests';
+import { authHeaders, call, closedPort, DEMO_USERS, ejsonDate, hashToken, hexHash, removeDir, tempDir, writeExport, type Answer } from './support';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Tokens of the bad exports: they appear only inside the malformed lines. */
+const EXPORT_SECRETS = ['raw-token-in-a-wrong-typed-line', 'token-in-a-truncated-line', 'token-in-an-unknown-type', 'token-in-a-good-line'];
+const WRONG_TOKEN = 'a-wrong-token-someone-tried';
+const ALL_TOKENS = [...Object.values(DEMO_USERS).map((user) => user.token), ...EXPORT_SECRETS, WRONG_TOKEN];
+
+/** Every form a token could leak in. */
+function leakForms(token: string): string[] {
+  return [token, hashToken(token), hexHash(token), encodeURIComponent(token), encodeURIComponent(hashToken(token)), Buffer.from(token).toString('base64')];
+}
+
+// ---- capture ---------------------------------------------------------------------------------------
+
+const captured: string[] = [];
+const answers: Answer[] = [];
+
+function startCapture(): void {
+  // Captured, not passed on: the run stays quiet, the assertions below say what leaked.
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
+      captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+      const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    }) as typeof stream.write);
+  }
+  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      captured.push(args.map((arg) => (typeof arg === 'string' ? arg : safeInspect(arg))).join(' '));
+    });
+  }
+}
+
+function safeInspect(value: unknown): string {
+  if (value instanceof Error) return `${value.name}: ${value.message}\n${value.stack ?? ''}`;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** The import CLI as a child process; its output joins the capture. */
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      captured.push(stdout, stderr);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+// ---- the bad exports -----------------------------------------------------------------------------
+
+const goodUser = {
+  _id: 'goodUser',
+  username: 'good',
+  roles: ['user'],
+  services: { resume: { loginTokens: [{ hashedToken: hashToken('token-in-a-good-line'), when: ejsonDate(Date.now()) }] } },
+};
+
+const BAD_EXPORTS: Record<string, { users: string[]; where: string }> = {
+  'a wrong-typed line with a raw legacy token': {
+    users: [JSON.stringify(goodUser), JSON.stringify({ _id: 'leaky', roles: 'admin', services: { resume: { loginTokens: [{ token: 'raw-token-in-a-wrong-typed-line', when: ejsonDate(0) }] } } })],
+    where: 'users.json:2',
+  },
+  'a truncated line with a token hash': {
+    users: [JSON.stringify(goodUser), JSON.stringify({ _id: 'cut', services: { resume: { loginTokens: [{ hashedToken: hashToken('token-in-a-truncated-line'), token: 'token-in-a-truncated-line' }] } } }).slice(0, -12)],
+    where: 'users.json:2',
+  },
+  'an unknown Extended JSON type holding a token': {
+    users: [JSON.stringify(goodUser), JSON.stringify({ _id: 'binary', services: { resume: { loginTokens: [{ hashedToken: { $binary: { base64: Buffer.from('token-in-an-unknown-type').toString('base64'), subType: '00' } } }] } } })],
+    where: 'users.json:2',
+  },
+};
+
+const dirs: string[] = [];
+
+beforeAll(() => {
+  // Everything at its most talkative: debug logs of both functions included.
+  Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'DEBUG', POWERTOOLS_LOGGER_LOG_EVENT: 'true' });
+  startCapture();
+});
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await Promise.all(dirs.map(removeDir));
+});
+
+describe('a full run, all output captured', () => {
+  it('imports: bad exports are refused with file:line and no secret; a good one is summarised', { timeout: 60_000 }, async () => {
+    const client = testClient();
+    for (const [name, { users, where }] of Object.entries(BAD_EXPORTS)) {
+      const dir = await writeExport(await tempDir('secrets'), { users });
+      dirs.push(dir);
+      const tableName = await freshTable(client, 'secrets-bad');
+      const error = await importExport(new DynamoStore(client, { tableName }), dir).catch((e: unknown) => e);
+      expect(error, name).toBeInstanceOf(ImportError);
+      expect((error as ImportError).where).toBe(where);
+      // What an operator would see: the message, and the error itself logged.
+      console.error(`import failed: ${(error as Error).message}`);
+      console.error(error);
+    }
+    const cli = await runCli([dirs[0]!, '--endpoint', endpoint(), '--table', `secrets-cli-${Date.now()}`]);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain('users.json:2');
+
+    const tableName = await freshTable(client, 'secrets-good');
+    await importExport(new DynamoStore(client, { tableName }), DEMO_FIXTURES, {
+      onProgress: (collection, written, total) => console.log(`${collection}: ${written}/${total}`),
+    });
+    client.destroy();
+    process.env.SECRETS_TABLE = tableName;
+  });
+
+  it('authorizer and handler: allowed, refused, failing; all through their modules', { timeout: 30_000 }, async () => {
+    const load = async (dynamoEndpoint: string) => {
+      vi.resetModules();
+      Object.assign(process.env, { TABLE_NAME: process.env.SECRETS_TABLE, DYNAMODB_ENDPOINT: dynamoEndpoint, AWS_REGION: 'local' });
+      return {
+        authorizer: (await import('../../functions/authorizer/index')).handler,
+        handler: (await import('../../functions/push-get/index')).handler,
+      };
+    };
+    const working = await load(endpoint());
+    for (const user of Object.values(DEMO_USERS)) {
+      await working.authorizer(authorizerEvent({ headers: authHeaders(user) })).catch((error: unknown) => console.error(error));
+      await working.authorizer(authorizerEvent({ headers: { 'X-User-Id': user.id, 'X-Auth-Token': WRONG_TOKEN } })).catch((error: unknown) => console.error(error));
+    }
+    const context = { userId: DEMO_USERS.rodriq.id, username: 'rodriq', roles: '["user","admin"]', language: '' };
+    for (const id of ['WkbwSntxt8D3jLp8G', 'msgLivechat000001', 'nope', DEMO_USERS.alice.token]) {
+      const result = await working.handler(proxyEvent({ query: { id: [id] }, headers: authHeaders(DEMO_USERS.rodriq) }, context));
+      answers.push({ status: result.statusCode, text: result.body, body: JSON.parse(result.body) });
+    }
+
+    const failing = await load(await closedPort());
+    const failure = await failing.authorizer(authorizerEvent({ headers: authHeaders(DEMO_USERS.rodriq) })).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    console.error(failure);
+    const result = await failing.handler(proxyEvent({ query: { id: ['WkbwSntxt8D3jLp8G'] }, headers: authHeaders(DEMO_USERS.rodriq) }, context));
+    expect(result.statusCode).toBe(500);
+    answers.push({ status: result.statusCode, text: result.body, body: JSON.parse(result.body) });
+  });
+
+  it('the local API with access logs on', { timeout: 60_000 }, async () => {
+    vi.resetModules();
+    const { startLocalStack } = await import('../../local/stack');
+    const stack = await startLocalStack({
+      fixturesDir: DEMO_FIXTURES,
+      port: 0,
+      endpoint: endpoint(),
+      tableName: `secrets-api-${Date.now()}`,
+      log: (line) => console.log(line),
+    });
+    try {
+      const base = `${stack.url}/api/v1/push.get`;
+      for (const user of Object.values(DEMO_USERS)) {
+        answers.push(await call(`${base}?id=WkbwSntxt8D3jLp8G`, { headers: authHeaders(user) }));
+        answers.push(await call(`${base}?id=WkbwSntxt8D3jLp8G`, { headers: { 'X-User-Id': user.id, 'X-Auth-Token': WRONG_TOKEN } }));
+        // A client that puts its token where the id goes, or into an extra query key.
+        answers.push(await call(`${base}?id=${encodeURIComponent(user.token)}&token=${encodeURIComponent(user.token)}`, { headers: authHeaders(DEMO_USERS.rodriq) }));
+      }
+      answers.push(await call(`${base}?id=x`, { method: 'POST', headers: authHeaders(DEMO_USERS.rodriq), body: JSON.stringify({ token: DEMO_USERS.rodriq.token }) }));
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('the capture is real (it holds the logs of every stage)', () => {
+    const text = captured.join('');
+    expect(text).toContain('import failed: users.json:2');
+    expect(text).toContain('refused');
+    expect(text).toContain('authorizer failed');
+    expect(text).toContain('push.get failed');
+    expect(text).toMatch(/GET \/api\/v1\/push\.get 200 /);
+    expect(text).toMatch(/GET \/api\/v1\/push\.get 401 /);
+    expect(answers.length).toBeGreaterThan(20);
+  });
+
+  it('no raw token and no token hash anywhere in the output', () => {
+    const text = captured.join('');
+    for (const token of ALL_TOKENS) {
+      for (const form of leakForms(token)) {
+        expect(text.includes(form), `a form of the token ${token.slice(0, 6)}… is in the logs`).toBe(false);
+      }
+    }
+  });
+
+  it('no error body carries a token, its hash or the hostile input', () => {
+    for (const answer of answers.filter((a) => a.status !== 200)) {
+      for (const token of ALL_TOKENS) {
+        for (const form of leakForms(token)) expect(answer.text.includes(form)).toBe(false);
+      }
+      expect(Object.keys(answer.body as object).sort()).toSatisfy((keys: string[]) => keys.join() === 'error,success' || keys.join() === 'error,message,status,success');
+    }
+  });
+});
