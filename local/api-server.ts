@@ -66,6 +66,18 @@ async function route(request: IncomingMessage, authorizer: Authorizer, handler: 
   }
   const { headers, multiValueHeaders } = eventHeaders(request);
   const { single, multi } = eventQuery(url);
+  // What the authorizer's REQUEST event and the handler's proxy event share.
+  const shared = {
+    resource: '/api/v1/push.get',
+    path: url.pathname,
+    httpMethod: 'GET',
+    headers,
+    multiValueHeaders,
+    queryStringParameters: single,
+    multiValueQueryStringParameters: multi,
+    pathParameters: null,
+    stageVariables: null,
+  };
   const requestContext = {
     accountId: '000000000000',
     apiId: 'local',
@@ -86,20 +98,7 @@ async function route(request: IncomingMessage, authorizer: Authorizer, handler: 
   }
   let authorization: APIGatewayAuthorizerResult;
   try {
-    authorization = await authorizer({
-      type: 'REQUEST',
-      methodArn: METHOD_ARN,
-      resource: '/api/v1/push.get',
-      path: url.pathname,
-      httpMethod: 'GET',
-      headers,
-      multiValueHeaders,
-      queryStringParameters: single,
-      multiValueQueryStringParameters: multi,
-      pathParameters: null,
-      stageVariables: null,
-      requestContext,
-    } as APIGatewayRequestAuthorizerEvent);
+    authorization = await authorizer({ ...shared, type: 'REQUEST', methodArn: METHOD_ARN, requestContext } as APIGatewayRequestAuthorizerEvent);
   } catch (error) {
     // "Unauthorized" is API Gateway's 401; any other authorizer failure is its 500.
     return error instanceof Error && error.message === 'Unauthorized' ? answer(401, unauthorizedBody()) : answer(500, INTERNAL_ERROR_BODY);
@@ -108,15 +107,7 @@ async function route(request: IncomingMessage, authorizer: Authorizer, handler: 
     return answer(401, unauthorizedBody());
   }
   return handler({
-    resource: '/api/v1/push.get',
-    path: url.pathname,
-    httpMethod: 'GET',
-    headers,
-    multiValueHeaders,
-    queryStringParameters: single,
-    multiValueQueryStringParameters: multi,
-    pathParameters: null,
-    stageVariables: null,
+    ...shared,
     body: null,
     isBase64Encoded: false,
     requestContext: { ...requestContext, authorizer: { ...stringValues(authorization.context), principalId: authorization.principalId } },

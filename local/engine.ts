@@ -84,7 +84,8 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, timeoutMs
   throw new Error(`no answer on ${endpoint} within ${timeoutMs} ms`);
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on right now (the OS picks it), for engines that need one up front. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -6,13 +6,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importExport } from '../lib/import/import-export';
 import { DynamoStore } from '../lib/store/dynamo-store';
+import { freePort } from '../local/engine';
 import { startLocalStack, type LocalStack } from '../local/stack';
 import { DEMO_FIXTURES, endpoint, testClient } from './support/dynamo';
 import { validateAnswer } from './support/openapi';
@@ -305,17 +305,6 @@ function startCli(args: string[]): Cli {
       }
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const READY = /push\.get is ready at (http:\/\/[^\s]+)\/api\/v1\/push\.get/;

@@ -3,10 +3,8 @@
  * table stays empty), an interrupted import converges when re-run, and the real CLI behaves the
  * same as a child process (exit code, `file:line` on stderr, summary on stdout).
  */
-import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImportError } from '../../lib/errors';
@@ -14,9 +12,8 @@ import { importExport } from '../../lib/import/import-export';
 import { DynamoStore } from '../../lib/store/dynamo-store';
 import type { Item } from '../../lib/store/items';
 import { DEMO_FIXTURES, endpoint, freshTable, testClient } from '../support/dynamo';
-import { canonicalItems, demoCopy, removeDir, scanTable, tempDir } from './support';
+import { canonicalItems, demoCopy, removeDir, runImportCli, scanTable, tempDir } from './support';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 let client: DynamoDBDocumentClient;
 /** The table a clean import of the demo export produces, as canonical item strings. */
@@ -138,25 +135,7 @@ describe('an interrupted import can be re-run to completion', () => {
   });
 });
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runCli = (args: string[]) => runImportCli(args);
 
 describe('the import CLI (node --import tsx scripts/import.ts)', () => {
   it('a bad export: exit 1, file:line on stderr, nothing on stdout, nothing written', { timeout: 60_000 }, async () => {

@@ -4,17 +4,14 @@
  * and bad ones whose malformed lines carry tokens), authorizes (allowed, refused, failing),
  * answers (200, 4xx, 500) and logs accesses; no raw token and no token hash may appear in it.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ImportError } from '../../lib/errors';
 import { importExport } from '../../lib/import/import-export';
 import { DynamoStore } from '../../lib/store/dynamo-store';
 import { DEMO_FIXTURES, endpoint, freshTable, testClient } from '../support/dynamo';
 import { authorizerEvent, proxyEvent } from '../support/requests';
-import { authHeaders, call, closedPort, DEMO_USERS, ejsonDate, hashToken, hexHash, removeDir, tempDir, writeExport, type Answer } from './support';
+import { authHeaders, call, closedPort, runImportCli, type CliRun, DEMO_USERS, ejsonDate, hashToken, hexHash, removeDir, tempDir, writeExport, type Answer } from './support';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Tokens of the bad exports: they appear only inside the malformed lines. */
 const EXPORT_SECRETS = ['raw-token-in-a-wrong-typed-line', 'token-in-a-truncated-line', 'token-in-an-unknown-type', 'token-in-a-good-line'];
@@ -58,25 +55,10 @@ function safeInspect(value: unknown): string {
 }
 
 /** The import CLI as a child process; its output joins the capture. */
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      captured.push(stdout, stderr);
-      resolve({ code, stdout, stderr });
-    });
-  });
+async function runCli(args: string[]): Promise<CliRun> {
+  const run = await runImportCli(args, 30_000);
+  captured.push(run.stdout, run.stderr);
+  return run;
 }
 
 // ---- the bad exports -----------------------------------------------------------------------------

@@ -12,23 +12,26 @@ export interface Call {
   query?: Record<string, string[]>;
 }
 
-export function authorizerEvent({ headers = {}, query = {} }: Call): APIGatewayRequestAuthorizerEvent {
+export function authorizerEvent(call: Call): APIGatewayRequestAuthorizerEvent {
   return {
+    ...requestFields(call),
     type: 'REQUEST',
     methodArn: 'arn:aws:execute-api:us-east-1:123456789012:api/prod/GET/api/v1/push.get',
-    resource: '/api/v1/push.get',
-    path: '/api/v1/push.get',
-    httpMethod: 'GET',
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-    ...queryMaps(query),
-    pathParameters: null,
-    stageVariables: null,
     requestContext: { requestId: 'test-request' } as APIGatewayRequestAuthorizerEvent['requestContext'],
   };
 }
 
-export function proxyEvent({ headers = {}, query = {} }: Call, authorizer: Record<string, string> | null): APIGatewayProxyEvent {
+export function proxyEvent(call: Call, authorizer: Record<string, string> | null): APIGatewayProxyEvent {
+  return {
+    ...requestFields(call),
+    body: null,
+    isBase64Encoded: false,
+    requestContext: { requestId: 'test-request', authorizer } as unknown as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+/** The request as both events carry it. */
+function requestFields({ headers = {}, query = {} }: Call) {
   return {
     resource: '/api/v1/push.get',
     path: '/api/v1/push.get',
@@ -38,9 +41,6 @@ export function proxyEvent({ headers = {}, query = {} }: Call, authorizer: Recor
     ...queryMaps(query),
     pathParameters: null,
     stageVariables: null,
-    body: null,
-    isBase64Encoded: false,
-    requestContext: { requestId: 'test-request', authorizer } as unknown as APIGatewayProxyEvent['requestContext'],
   };
 }
 
