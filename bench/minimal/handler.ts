@@ -1,0 +1,15 @@
+/**
+ * The least a push.get Lambda could be: the raw SDK calls the handler needs (bench/floor.ts) and
+ * nothing else. Bundled like the real functions; the baseline of the cold-start benchmark.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { rawClient, rawHandlerFloor } from '../floor';
+
+const table = process.env.TABLE_NAME ?? '';
+const client = rawClient(process.env.AWS_REGION ?? 'us-east-1', process.env.DYNAMODB_ENDPOINT || undefined);
+
+export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const receiverId = String(event.requestContext?.authorizer?.userId ?? '');
+  const { found, badge } = await rawHandlerFloor(client, table, receiverId, event.queryStringParameters?.id ?? '');
+  return { statusCode: found > 0 ? 200 : 400, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ found, badge }) };
+}

@@ -1,0 +1,60 @@
+/** How much the bench does: `--quick` (under a minute) or the full run (a few minutes on 2 cores). */
+import type { DatasetShape } from './dataset';
+
+export interface BenchPlan {
+  mode: 'quick' | 'full';
+  shape: DatasetShape;
+  /** Table sizes in messages, measured in this order as the table grows. */
+  tableSizes: number[];
+  /** Warm in-process invocations of each function (and of each floor). */
+  warmCalls: number;
+  warmupCalls: number;
+  /** Invocations per subscription-scale point and per table size. */
+  subscriptionCalls: number;
+  tableCalls: number;
+  /** The table-size comparison alternates this many blocks between the tables. */
+  tableBlocks: number;
+  /** Read traffic sent to the engine before anything is measured (see warmup.ts). */
+  engineWarmup: { count: number; maxMs: number };
+  /** Wall-clock budget of any one measuring loop. */
+  loopMaxMs: number;
+  coldRuns: number;
+  /** Also time the functions without NODE_OPTIONS=--enable-source-maps (what the flag costs). */
+  coldDiagnostics: boolean;
+  coldMaxMs: number;
+  load: { connections: number; durationS: number; warmupS: number };
+}
+
+export const QUICK: BenchPlan = {
+  mode: 'quick',
+  shape: { senders: 50, rooms: 500, receiverRooms: 50, subscriptionCounts: [1, 100, 500], fewUnread: 10 },
+  tableSizes: [1_000, 5_000],
+  warmCalls: 400,
+  warmupCalls: 50,
+  subscriptionCalls: 40,
+  tableCalls: 160,
+  tableBlocks: 4,
+  engineWarmup: { count: 2_000, maxMs: 4_000 },
+  loopMaxMs: 8_000,
+  coldRuns: 5,
+  coldDiagnostics: false,
+  coldMaxMs: 30_000,
+  load: { connections: 10, durationS: 3, warmupS: 1 },
+};
+
+export const FULL: BenchPlan = {
+  mode: 'full',
+  shape: { senders: 200, rooms: 5000, receiverRooms: 50, subscriptionCounts: [1, 100, 1000, 5000], fewUnread: 10 },
+  tableSizes: [10_000, 100_000],
+  warmCalls: 2_000,
+  warmupCalls: 300,
+  subscriptionCalls: 200,
+  tableCalls: 1_000,
+  tableBlocks: 10,
+  engineWarmup: { count: 10_000, maxMs: 20_000 },
+  loopMaxMs: 60_000,
+  coldRuns: 11,
+  coldDiagnostics: true,
+  coldMaxMs: 120_000,
+  load: { connections: 10, durationS: 10, warmupS: 2 },
+};

@@ -1,0 +1,56 @@
+/** Every measuring loop of the bench is bounded twice: by a number of iterations and by time. */
+
+export interface Bound {
+  /** Iterations to run (the loop stops earlier only when `maxMs` runs out). */
+  count: number;
+  /** Wall-clock budget of the whole loop. */
+  maxMs: number;
+}
+
+/**
+ * Runs the given steps in turn, `count` rounds, rotating which one goes first each round so that
+ * engine warm-up, drift and other load on the machine hit every variant alike. Returns each
+ * step's latencies (ms) and its mean CPU time per call in this process (µs, user + system).
+ */
+export async function interleaved<Name extends string>(
+  steps: Record<Name, (round: number) => Promise<void>>,
+  { count, maxMs }: Bound,
+): Promise<{ samples: Record<Name, number[]>; cpuUs: Record<Name, number>; rounds: number; timedOut: boolean }> {
+  const names = Object.keys(steps) as Name[];
+  const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Name, number[]>;
+  const cpu = Object.fromEntries(names.map((name) => [name, 0])) as Record<Name, number>;
+  const deadline = performance.now() + maxMs;
+  let round = 0;
+  for (; round < count; round++) {
+    if (performance.now() > deadline) break;
+    for (let offset = 0; offset < names.length; offset++) {
+      const name = names[(round + offset) % names.length]!;
+      const cpuBefore = process.cpuUsage();
+      const started = performance.now();
+      await steps[name](round);
+      samples[name].push(performance.now() - started);
+      const { user, system } = process.cpuUsage(cpuBefore);
+      cpu[name] += user + system;
+    }
+  }
+  const cpuUs = Object.fromEntries(names.map((name) => [name, Math.round(cpu[name] / Math.max(1, round))])) as Record<Name, number>;
+  return { samples, cpuUs, rounds: round, timedOut: round < count };
+}
+
+/** Calls `step` up to `count` times within `maxMs`, discarding the timings (JIT and engine warm-up). */
+export async function warmUp(step: (round: number) => Promise<void>, { count, maxMs }: Bound): Promise<number> {
+  const deadline = performance.now() + maxMs;
+  let round = 0;
+  for (; round < count && performance.now() < deadline; round++) {
+    await step(round);
+  }
+  return round;
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
