@@ -1,7 +1,6 @@
 /**
  * Counts the DynamoDB requests that go out through an SDK client, with a middleware in the
- * `finalizeRequest` step (after the retry middleware, so every attempt counts): the same idea as
- * `countRequests` in test/support/dynamo.ts, which cannot be imported outside vitest.
+ * `finalizeRequest` step (after the retry middleware, so every attempt counts). The tests use it too.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

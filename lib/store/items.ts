@@ -69,17 +69,18 @@ function mapDocument(collection: Collection, id: string, doc: Document, context:
 }
 
 function userItems(id: string, doc: Document, context: MappingContext): Item[] {
-  const user: Item = {
-    ...keys.user(id),
+  // What the authorizer needs travels on every token item too, so that a login check is one
+  // GetItem; user and tokens come from the same document, so they are written together.
+  const account = {
     username: optionalString(doc.username, 'username'),
-    name: optionalString(doc.name, 'name'),
     active: doc.active !== false,
     roles: stringList(doc.roles ?? [], 'roles'),
     language: optionalString(doc.language, 'language'),
   };
+  const user: Item = { ...keys.user(id), ...account, name: optionalString(doc.name, 'name') };
   // A token listed twice is one item (a batch may not write the same key twice).
   const tokens = new Map(loginTokens(doc).map((token) => [token.hashedToken, token]));
-  return [user, ...[...tokens.values()].map((token) => tokenItem(id, token, context))];
+  return [user, ...[...tokens.values()].map((token) => ({ ...tokenItem(id, token, context), ...account }))];
 }
 
 function loginTokens(doc: Document): StoredLoginToken[] {

@@ -96,7 +96,7 @@ describe('DynamoDB unreachable (closed loopback port)', () => {
   it('the handler answers exactly 500 Internal server error, after the SDK retried', async () => {
     const requests = countRequests(fns.runtime.documentClient);
     expectInternalError(await askHandler(fns));
-    expect(requests.counts.get('GetItemCommand')).toBe(3);
+    expect(requests.snapshot().byCommand.GetItemCommand).toBe(3);
   });
 
   it('the authorizer fails instead of allowing or refusing', async () => {
@@ -208,9 +208,10 @@ describe('malformed items in the table', () => {
       put({ pk: 'MSG#msgFromWeirdSender', sk: 'MSG', rid: vb, hidden: false, document: JSON.stringify({ _id: 'msgFromWeirdSender', rid: vb, msg: 'hello', u: { _id: 'weirdSender' } }) }),
       // subscriptions: unread as a string, in the badge index too (rodriq's vb subscription is replaced)
       put({ ...rodriqSub, sk: `SUB#${vb}`, rid: vb, unread: '5', archived: 'no', badgeUser: DEMO_USERS.rodriq.id, subId: 'subRodriqVb000001' }),
-      // users: roles a string (bob: "admin"), active a string (carol), tokens with mistyped fields (dave)
-      put({ pk: `USER#${DEMO_USERS.bob.id}`, sk: 'USER', username: 'bob', active: true, roles: 'admin' }),
-      put({ pk: `USER#${DEMO_USERS.erin.id}`, sk: 'USER', username: 'erin', active: 'false', roles: ['user'] }),
+      // token items (which carry the account's login fields): roles a string (bob: "admin"),
+      // active a string (erin), mistyped when/personalAccessToken (dave)
+      put({ pk: `USER#${DEMO_USERS.bob.id}`, sk: `TOKEN#${hashToken(DEMO_USERS.bob.token)}`, hashedToken: hashToken(DEMO_USERS.bob.token), personalAccessToken: true, username: 'bob', active: true, roles: 'admin' }),
+      put({ pk: `USER#${DEMO_USERS.erin.id}`, sk: `TOKEN#${hashToken(DEMO_USERS.erin.token)}`, hashedToken: hashToken(DEMO_USERS.erin.token), personalAccessToken: true, username: 'erin', active: 'false', roles: ['user'] }),
       put({ pk: `USER#${DEMO_USERS.dave.id}`, sk: `TOKEN#${hashToken(DEMO_USERS.dave.token)}`, hashedToken: hashToken(DEMO_USERS.dave.token), when: 'yesterday', personalAccessToken: 'true' }),
       // settings and permissions of the wrong types
       put({ pk: 'SETTING#Site_Url', sk: 'SETTING', value: 12 }),

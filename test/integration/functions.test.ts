@@ -100,7 +100,7 @@ describe('DynamoDB round trips', () => {
     await get(RODRIQ, { id: ['WkbwSntxt8D3jLp8G'] }); // warm the settings cache
     requests.reset();
     await authorize((await import('../support/requests')).authorizerEvent({ headers: RODRIQ }));
-    expect(Object.fromEntries(requests.counts)).toStrictEqual({ BatchGetItemCommand: 1 });
+    expect(requests.snapshot().byCommand).toStrictEqual({ GetItemCommand: 1 });
   });
 
   it('the authorizer still makes one request with a cold settings cache', async () => {
@@ -109,7 +109,7 @@ describe('DynamoDB round trips', () => {
     const cold = new DynamoStore(runtime.documentClient, { tableName: runtime.config.tableName });
     requests.reset();
     await cold.loginFacts(RODRIQ['X-User-Id'], 'any-hash');
-    expect(requests.total()).toBe(1);
+    expect(requests.snapshot().total).toBe(1);
   });
 
   it('the handler makes two sequential steps: the message, then one batch with the badge query beside it', async () => {
@@ -119,15 +119,15 @@ describe('DynamoDB round trips', () => {
     requests.reset();
     const response = await handle(proxyEvent({ query: { id: ['WkbwSntxt8D3jLp8G'] } }, context));
     expect(response.statusCode).toBe(200);
-    expect(Object.fromEntries(requests.counts)).toStrictEqual({ GetItemCommand: 1, BatchGetItemCommand: 1, QueryCommand: 1 });
-    expect(requests.steps()).toBe(2);
+    expect(requests.snapshot().byCommand).toStrictEqual({ GetItemCommand: 1, BatchGetItemCommand: 1, QueryCommand: 1 });
+    expect(requests.snapshot().steps).toBe(2);
   });
 
   it('a message that does not exist costs one request', async () => {
     const { proxyEvent } = await import('../support/requests');
     requests.reset();
     await handle(proxyEvent({ query: { id: ['nope'] } }, { userId: 'd26x6zSkaPSe5gCyy', roles: '["user"]' }));
-    expect(requests.total()).toBe(1);
+    expect(requests.snapshot().total).toBe(1);
   });
 });
 

@@ -32,41 +32,5 @@ export async function demoTable(client = testClient(), prefix = 'demo'): Promise
   return { tableName, store, client };
 }
 
-export interface RequestCounter {
-  /** Requests by command name (GetItemCommand, BatchGetItemCommand, …), retries included. */
-  counts: Map<string, number>;
-  total(): number;
-  /** Sequential steps: a step starts whenever a request goes out while none is in flight. */
-  steps(): number;
-  reset(): void;
-}
-
-/** Counts the DynamoDB requests that go out through a client (SDK middleware, not assumptions). */
-export function countRequests(client: DynamoDBDocumentClient): RequestCounter {
-  const counts = new Map<string, number>();
-  let inFlight = 0;
-  let steps = 0;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = String(context.commandName ?? 'unknown');
-      counts.set(name, (counts.get(name) ?? 0) + 1);
-      if (inFlight === 0) steps++;
-      inFlight++;
-      try {
-        return await next(args);
-      } finally {
-        inFlight--;
-      }
-    },
-    { step: 'finalizeRequest', name: `countRequests-${randomUUID()}` },
-  );
-  return {
-    counts,
-    total: () => [...counts.values()].reduce((sum, n) => sum + n, 0),
-    steps: () => steps,
-    reset: () => {
-      counts.clear();
-      steps = 0;
-    },
-  };
-}
+/** The bench's request counter (SDK middleware: every attempt, by command, and sequential steps). */
+export { countRequests, type RequestCounter } from '../../bench/support/count';

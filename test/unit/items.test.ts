@@ -82,11 +82,25 @@ describe('users', () => {
       when: Date.parse(WHEN),
       personalAccessToken: false,
       [TTL_ATTRIBUTE]: (Date.parse(WHEN) + 90 * DAY) / 1000,
+      // the account's login fields, so that the authorizer reads one item
+      username: 'alice',
+      active: true,
+      roles: ['user'],
+      language: 'de',
     });
     const pat = bySk(items, 'TOKEN#hashOfPat=');
     expect(pat?.personalAccessToken).toBe(true);
     expect(pat?.[TTL_ATTRIBUTE]).toBeUndefined();
     expect(pat?.when).toBeUndefined();
+  });
+
+  it('puts a deactivation on every token item, which is all the authorizer reads', () => {
+    const { items } = itemsForDocument('users', { ...alice, active: false, roles: ['admin'] }, CONTEXT);
+    const tokens = items.filter((item) => item.sk.startsWith('TOKEN#'));
+    expect(tokens).toHaveLength(2);
+    for (const token of tokens) {
+      expect(token).toMatchObject({ active: false, roles: ['admin'], username: 'alice' });
+    }
   });
 
   it('takes the TTL from the login expiration of the export, in whole epoch seconds', () => {
