@@ -19,6 +19,12 @@ try {
   let peakRss = baselineRss;
   let samples = 0;
   let cpuAtMark = process.cpuUsage();
+  // Heap in use after a full collection (the child runs with --expose-gc): what the server keeps.
+  const settledHeap = () => {
+    globalThis.gc?.();
+    return process.memoryUsage().heapUsed;
+  };
+  let heapAtMark = settledHeap();
   const cpuMsSinceMark = () => {
     const { user, system } = process.cpuUsage(cpuAtMark);
     return (user + system) / 1000;
@@ -34,10 +40,12 @@ try {
       peakRss = baselineRss;
       samples = 0;
       cpuAtMark = process.cpuUsage();
-      void reply({ type: 'memory', baselineRss, peakRss, maxRss: process.resourceUsage().maxRSS * 1024, samples, cpuMsSinceMark: 0 });
+      heapAtMark = settledHeap();
+      void reply({ type: 'memory', baselineRss, peakRss, maxRss: process.resourceUsage().maxRSS * 1024, samples, cpuMsSinceMark: 0, heapAtMark, heapNow: heapAtMark });
     } else if (message.type === 'report') {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
-      void reply({ type: 'memory', baselineRss, peakRss, maxRss: process.resourceUsage().maxRSS * 1024, samples, cpuMsSinceMark: cpuMsSinceMark() });
+      const cpuMs = cpuMsSinceMark();
+      void reply({ type: 'memory', baselineRss, peakRss, maxRss: process.resourceUsage().maxRSS * 1024, samples, cpuMsSinceMark: cpuMs, heapAtMark, heapNow: settledHeap() });
     } else if (message.type === 'stop') {
       clearInterval(sampler);
       void stack.close().then(() => process.exit(0));

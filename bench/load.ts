@@ -32,7 +32,8 @@ export interface LoadResult {
   timeouts: number;
   non2xx: number;
   statusCodes: Record<string, number>;
-  memory: { baselineRssMiB: number; peakRssMiB: number; peakOverBaselineMiB: number; maxRssMiB: number; samples: number };
+  /** RSS while serving, and the heap after a full GC before and after the measured load (growth = a leak). */
+  memory: { baselineRssMiB: number; peakRssMiB: number; peakOverBaselineMiB: number; maxRssMiB: number; samples: number; heapBeforeMiB: number; heapAfterMiB: number; heapGrowthMiB: number };
   /** CPU time per answered request, by process (the machine has `nproc` cores for all three). */
   cpuMsPerRequest: { api: number; engine?: number; loadGenerator: number };
 }
@@ -43,7 +44,7 @@ const MiB = 1024 * 1024;
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const input: ApiChildInput = { endpoint: options.endpoint, tableName: options.tableName, fixturesDir: options.fixturesDir, sampleMs: 20 };
-  const child = spawnTsChild('bench/api-child.ts', { BENCH_API: JSON.stringify(input) });
+  const child = spawnTsChild('bench/api-child.ts', { BENCH_API: JSON.stringify(input) }, ['--expose-gc']);
   try {
     const { url } = await nextMessage<Extract<ApiChildMessage, { type: 'ready' }>>(child, 'ready', 60_000);
     if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(url)) throw new Error(`the local API is not on loopback: ${url}`);
@@ -76,6 +77,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         peakOverBaselineMiB: round((used.peakRss - used.baselineRss) / MiB, 1),
         maxRssMiB: round(used.maxRss / MiB, 1),
         samples: used.samples,
+        heapBeforeMiB: round(used.heapAtMark / MiB, 1),
+        heapAfterMiB: round(used.heapNow / MiB, 1),
+        heapGrowthMiB: round((used.heapNow - used.heapAtMark) / MiB, 2),
       },
       cpuMsPerRequest: {
         api: perRequest(used.cpuMsSinceMark),

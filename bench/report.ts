@@ -154,8 +154,18 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets'>): Target[] {
       measured: `${loadErrors} (errors ${load.errors}, timeouts ${load.timeouts}, non-2xx ${load.non2xx}) of ${load.requests}`,
       status: loadErrors === 0 ? 'PASS' : 'MISS',
     },
+    {
+      // After warm-up the server keeps nothing per request: its heap after a full GC must not grow.
+      name: 'local API under load: memory growth',
+      target: `heap after GC ≤ +${HEAP_GROWTH_LIMIT_MIB} MiB`,
+      measured: `${load.memory.heapBeforeMiB} → ${load.memory.heapAfterMiB} MiB (${load.memory.heapGrowthMiB} MiB) over ${load.requests} requests; RSS peak ${load.memory.peakRssMiB} MiB`,
+      status: load.memory.heapGrowthMiB <= HEAP_GROWTH_LIMIT_MIB ? 'PASS' : 'MISS',
+    },
   ];
 }
+
+/** A leak of even 1 KB per request would show as several MiB over a run. */
+const HEAP_GROWTH_LIMIT_MIB = 2;
 
 function describe(byCommand: Record<string, number>): string {
   return Object.entries(byCommand)
@@ -247,7 +257,7 @@ export function render(r: BenchResults): string {
     '',
     `### Local API over HTTP (autocannon, ${r.load.connections} connections, ${r.load.durationS} s, authorizer + handler per request)`,
     grid([
-      ['req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors', 'timeouts', 'non-2xx', 'RSS idle', 'RSS peak', 'maxRSS (process)', 'CPU ms/request: API, engine, autocannon'],
+      ['req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors', 'timeouts', 'non-2xx', 'RSS idle', 'RSS peak', 'maxRSS (process)', 'heap after GC: before → after load', 'CPU ms/request: API, engine, autocannon'],
       [
         r.load.requestsPerSec,
         r.load.latencyMs.p50,
@@ -261,6 +271,7 @@ export function render(r: BenchResults): string {
         `${r.load.memory.baselineRssMiB} MiB`,
         `${r.load.memory.peakRssMiB} MiB`,
         `${r.load.memory.maxRssMiB} MiB`,
+        `${r.load.memory.heapBeforeMiB} → ${r.load.memory.heapAfterMiB} MiB (${r.load.memory.heapGrowthMiB >= 0 ? '+' : ''}${r.load.memory.heapGrowthMiB})`,
         `${r.load.cpuMsPerRequest.api}, ${r.load.cpuMsPerRequest.engine ?? '-'}, ${r.load.cpuMsPerRequest.loadGenerator}`,
       ],
     ]),

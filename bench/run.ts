@@ -1,8 +1,8 @@
 /**
  * `npm run bench [-- --quick] [--engine=dynalite]`: what push.get costs per request, measured
  * against the physical floor, in one run. Starts DynamoDB Local, loads a generated Rocket.Chat
- * data set, measures, prints Markdown tables and writes bench/results.json. Loopback only; every
- * loop is bounded in count and time. docs/performance.md explains the figures.
+ * data set, measures, prints Markdown tables and writes them to bench/results.md and the figures
+ * to bench/results.json. Loopback only; every loop is bounded in count and time. docs/performance.md explains the figures.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -29,6 +29,8 @@ const SEED = 42;
 const TABLE = 'bench-push-get';
 const OUT_DIR = join(REPO_ROOT, '.bench');
 const RESULTS_FILE = join(REPO_ROOT, 'bench', 'results.json');
+/** The printed tables, kept beside the JSON so the docs can point at the latest figures. */
+const REPORT_FILE = join(REPO_ROOT, 'bench', 'results.md');
 const DEMO_FIXTURES = join(REPO_ROOT, 'fixtures', 'demo');
 
 const args = process.argv.slice(2);
@@ -240,8 +242,10 @@ async function main(): Promise<void> {
       phasesS: phases,
     };
     const results: BenchResults = { ...partial, targets: evaluateTargets(partial) };
+    const report = render(results);
     await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
-    process.stdout.write(`${render(results)}\n\nwritten: bench/results.json\n`);
+    await writeFile(REPORT_FILE, `# Latest \`npm run bench\` report\n\n${report}\n`);
+    process.stdout.write(`${report}\n\nwritten: bench/results.json, bench/results.md\n`);
   } finally {
     await engine.stop();
   }

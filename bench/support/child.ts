@@ -11,9 +11,9 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...extra };
 }
 
-/** Starts `node --import tsx <script>` with IPC; stdout is drained (Powertools writes its metrics there). */
-export function spawnTsChild(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+/** Starts `node [flags] --import tsx <script>` with IPC; stdout is drained (Powertools writes its metrics there). */
+export function spawnTsChild(script: string, env: Record<string, string>, nodeFlags: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], {
     cwd: REPO_ROOT,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],

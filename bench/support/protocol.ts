@@ -105,7 +105,7 @@ export type WorkerMessage = { type: 'ready' } | { type: 'result'; result: Worker
 
 export type ApiChildMessage =
   | { type: 'ready'; url: string }
-  | { type: 'memory'; baselineRss: number; peakRss: number; maxRss: number; samples: number; cpuMsSinceMark: number }
+  | { type: 'memory'; baselineRss: number; peakRss: number; maxRss: number; samples: number; cpuMsSinceMark: number; heapAtMark: number; heapNow: number }
   | { type: 'error'; error: string };
 
 export interface ApiChildInput {
