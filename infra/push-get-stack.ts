@@ -41,6 +41,7 @@ import {
   SUB_ID_INDEX_KEY,
   TTL_ATTRIBUTE,
 } from '../lib/store/keys';
+import { INTERNAL_ERROR_BODY, unauthorizedBody } from '../functions/commons/http';
 import { PushFunction } from './constructs/push-function';
 
 /** CloudWatch namespace and `service` dimension of the Powertools metrics both functions emit. */
@@ -61,15 +62,15 @@ export const AUTHORIZER_OUTCOME_METRICS = ['Authorized', 'Unauthorized'] as cons
 /** The only route. Path parts are API Gateway resources, so the stage prefix (`/prod`) comes for free. */
 const PUSH_GET_PATH = 'api/v1/push.get';
 
-const LOGIN_REQUIRED = 'You must be logged in to do this.';
 /** Bodies of the responses API Gateway answers itself, shaped like Rocket.Chat's errors. */
 const GATEWAY_BODIES = {
-  unauthorized: JSON.stringify({ success: false, error: LOGIN_REQUIRED, status: 'error', message: LOGIN_REQUIRED }),
+  // The same bodies the functions answer with (functions/commons/http.ts): one source for both.
+  unauthorized: JSON.stringify(unauthorizedBody()),
   throttled: JSON.stringify({
     success: false,
     error: 'Error, too many requests. Please slow down. ... [error-too-many-requests]',
   }),
-  internal: JSON.stringify({ success: false, error: 'Internal server error' }),
+  internal: JSON.stringify(INTERNAL_ERROR_BODY),
   // `messageString` is API Gateway's own message already quoted as a JSON string, e.g.
   // "Missing Authentication Token" for an unknown path or method.
   default4xx: '{"success":false,"error":$context.error.messageString}',
@@ -296,40 +297,21 @@ export class PushGetStack extends Stack {
   }
 
   private addGatewayResponses(): void {
-    const json = (body: string) => ({ 'application/json': body });
-    // The authorizer refuses by throwing "Unauthorized" (→ UNAUTHORIZED); a Deny policy would be
-    // ACCESS_DENIED. Both, and a missing header, are Rocket.Chat's 401.
-    this.api.addGatewayResponse('Unauthorized', {
-      type: ResponseType.UNAUTHORIZED,
-      statusCode: '401',
-      templates: json(GATEWAY_BODIES.unauthorized),
-    });
-    this.api.addGatewayResponse('AccessDenied', {
-      type: ResponseType.ACCESS_DENIED,
-      statusCode: '401',
-      templates: json(GATEWAY_BODIES.unauthorized),
-    });
-    this.api.addGatewayResponse('Throttled', {
-      type: ResponseType.THROTTLED,
-      statusCode: '429',
-      templates: json(GATEWAY_BODIES.throttled),
-    });
-    // An authorizer that crashes or times out is our failure, not the user's: 500, which phones retry.
-    this.api.addGatewayResponse('AuthorizerFailure', {
-      type: ResponseType.AUTHORIZER_FAILURE,
-      statusCode: '500',
-      templates: json(GATEWAY_BODIES.internal),
-    });
-    this.api.addGatewayResponse('Default5xx', {
-      type: ResponseType.DEFAULT_5XX,
-      statusCode: '500',
-      templates: json(GATEWAY_BODIES.internal),
-    });
-    // No status code: unknown paths and methods keep API Gateway's own (403 "Missing Authentication Token").
-    this.api.addGatewayResponse('Default4xx', {
-      type: ResponseType.DEFAULT_4XX,
-      templates: json(GATEWAY_BODIES.default4xx),
-    });
+    const responses: [id: string, type: ResponseType, statusCode: string | undefined, body: string][] = [
+      // The authorizer refuses by throwing "Unauthorized" (→ UNAUTHORIZED); a Deny policy would be
+      // ACCESS_DENIED. Both, and a missing header, are Rocket.Chat's 401.
+      ['Unauthorized', ResponseType.UNAUTHORIZED, '401', GATEWAY_BODIES.unauthorized],
+      ['AccessDenied', ResponseType.ACCESS_DENIED, '401', GATEWAY_BODIES.unauthorized],
+      ['Throttled', ResponseType.THROTTLED, '429', GATEWAY_BODIES.throttled],
+      // An authorizer that crashes or times out is our failure, not the user's: 500, which phones retry.
+      ['AuthorizerFailure', ResponseType.AUTHORIZER_FAILURE, '500', GATEWAY_BODIES.internal],
+      ['Default5xx', ResponseType.DEFAULT_5XX, '500', GATEWAY_BODIES.internal],
+      // No status code: unknown paths and methods keep API Gateway's own (403 "Missing Authentication Token").
+      ['Default4xx', ResponseType.DEFAULT_4XX, undefined, GATEWAY_BODIES.default4xx],
+    ];
+    for (const [id, type, statusCode, body] of responses) {
+      this.api.addGatewayResponse(id, { type, statusCode, templates: { 'application/json': body } });
+    }
   }
 
   private createAlarmTopic(email: string): IAlarmAction {
