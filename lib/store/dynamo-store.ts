@@ -70,7 +70,7 @@ export class DynamoStore {
    */
   async loginFacts(userId: string, hashedToken: string): Promise<LoginFacts> {
     const tokenKey = keys.token(userId, hashedToken);
-    const { found, config } = await this.batchGetWithConfig(isStorableKey(tokenKey) ? [tokenKey] : []);
+    const { found, config } = await this.batchGetWithConfig([tokenKey]);
     const token = found.get(keyString(tokenKey));
     return {
       user: token && toAuthUser(userId, token),
@@ -83,11 +83,7 @@ export class DynamoStore {
 
   /** Strongly consistent: the push arrives right after the message was written. */
   async message(messageId: string): Promise<Message | undefined> {
-    const key = keys.message(messageId);
-    if (!isStorableKey(key)) {
-      return undefined;
-    }
-    const { Item: item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+    const item = await this.getItem(keys.message(messageId), true);
     return item && toMessage(messageId, item);
   }
 
@@ -150,12 +146,12 @@ export class DynamoStore {
   }
 
   async subscription(userId: string, rid: string): Promise<Subscription | undefined> {
-    const { Item: item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.subscription(userId, rid) }));
+    const item = await this.getItem(keys.subscription(userId, rid));
     return item && toSubscription(userId, item);
   }
 
   async team(teamId: string): Promise<Team | undefined> {
-    const { Item: item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.team(teamId) }));
+    const item = await this.getItem(keys.team(teamId));
     return item && toTeam(teamId, item);
   }
 
@@ -195,8 +191,7 @@ export class DynamoStore {
   }
 
   async rawItem(key: Key): Promise<Record<string, unknown> | undefined> {
-    const { Item: item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
-    return item;
+    return this.getItem(key, true);
   }
 
   // ---- internals ----
@@ -241,11 +236,24 @@ export class DynamoStore {
     return { found, config };
   }
 
-  /** Items by key; a single key is a GetItem, which answers faster than a batch of one. */
-  private async batchGet(wanted: Key[]): Promise<Map<string, Record<string, unknown>>> {
+  /**
+   * One item. A key DynamoDB would refuse as too long (a hostile id) names no stored item: it is
+   * not found, without a request, instead of a ValidationException and a 500.
+   */
+  private async getItem(key: Key, consistentRead = false): Promise<Record<string, unknown> | undefined> {
+    if (!isStorableKey(key)) {
+      return undefined;
+    }
+    const { Item: item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: consistentRead }));
+    return item;
+  }
+
+  /** Items by key (unstorable keys are not found); a single key is a GetItem, which answers faster than a batch of one. */
+  private async batchGet(keysWanted: Key[]): Promise<Map<string, Record<string, unknown>>> {
     const found = new Map<string, Record<string, unknown>>();
+    const wanted = keysWanted.filter(isStorableKey);
     if (wanted.length === 1) {
-      const { Item: item } = await this.db.send(new GetCommand({ TableName: this.table, Key: wanted[0] }));
+      const item = await this.getItem(wanted[0]!);
       if (item) found.set(keyString(wanted[0]!), item);
       return found;
     }
