@@ -24,6 +24,9 @@ export interface Room {
   /** Members of a direct room, for telling a group DM (more than two) from a 1:1. */
   uidsCount?: number;
   servedById?: string;
+  /** Omnichannel rooms: `open: true` until the conversation is closed. */
+  open?: boolean;
+  departmentId?: string;
 }
 
 /** The team a channel belongs to, known through the team's main room. */
@@ -33,6 +36,14 @@ export interface Team {
   mainRoomType: string;
 }
 
+/** What the team rule needs about a channel's team and the receiver, read in one step. */
+export interface TeamFacts {
+  /** Present when the team's own document (`rocketchat_team`) is stored: then it decides. */
+  team?: { isPublic: boolean; receiverIsMember: boolean };
+  /** The team's main room, for exports without team collections. */
+  mainRoom?: { id: string; t: string };
+}
+
 export interface Subscription {
   userId: string;
   rid: string;
@@ -40,6 +51,8 @@ export interface Subscription {
   fname?: string;
   unread: number;
   archived: boolean;
+  /** A pending invitation (`status: 'INVITED'`): not yet a member. */
+  invited?: boolean;
 }
 
 export interface Sender {

@@ -8,7 +8,7 @@ import { BadRequest, MessageNotFound, NotAllowed, RoomNotFound, SenderNotFound }
 import { buildNotification, type Notification } from './notification/build';
 import type { DynamoStore } from './store/dynamo-store';
 
-export type PushGetStore = Pick<DynamoStore, 'message' | 'messageContext' | 'roomWithSubscription' | 'subscription' | 'team'>;
+export type PushGetStore = Pick<DynamoStore, 'message' | 'messageContext' | 'roomWithSubscription' | 'subscription' | 'teamFacts' | 'isDepartmentAgent'>;
 
 export interface PushGetAnswer {
   data: { message: Message['document']; notification: Notification };
@@ -71,19 +71,25 @@ function senderIdOf(message: Message): string | undefined {
 
 /** Access facts beyond the prefetched subscription; each costs a read and is asked only if needed. */
 function accessFacts(store: PushGetStore, userId: string, room: Room, subscription: Subscription | undefined): AccessFacts {
-  const subscribed = new Map<string, boolean>([[room.id, subscription !== undefined]]);
+  const subscribed = new Map<string, boolean>([[room.id, hasJoined(subscription)]]);
   return {
     async isSubscribed(rid) {
       if (!subscribed.has(rid)) {
-        subscribed.set(rid, (await store.subscription(userId, rid)) !== undefined);
+        subscribed.set(rid, hasJoined(await store.subscription(userId, rid)));
       }
       return subscribed.get(rid)!;
     },
     async room(rid) {
       const parent = await store.roomWithSubscription(rid, userId);
-      subscribed.set(rid, parent.subscription !== undefined);
+      subscribed.set(rid, hasJoined(parent.subscription));
       return parent.room;
     },
-    team: (teamId) => store.team(teamId),
+    team: (teamId) => store.teamFacts(teamId, userId),
+    isDepartmentAgent: (departmentId) => store.isDepartmentAgent(departmentId, userId),
   };
+}
+
+/** A pending invitation is a subscription, but not yet a membership. */
+function hasJoined(subscription: Subscription | undefined): boolean {
+  return subscription !== undefined && !subscription.invited;
 }

@@ -60,10 +60,22 @@ export function resolveSettings(values: Partial<Record<SettingId, unknown>>): Pu
   return settings;
 }
 
-/** Permissions push.get checks, and the roles that hold them when none were imported. */
+/**
+ * Permissions the access rules check, and the roles that hold them when none were imported:
+ * Rocket.Chat's own defaults (`apps/meteor/app/authorization/server/constant/permissions.ts`).
+ * Rocket.Chat defines no `view-v-room`, so only `view-joined-room` opens a subscribed `v` room
+ * unless an export grants it.
+ */
 export const DEFAULT_PERMISSIONS = {
   'view-c-room': ['admin', 'user', 'bot', 'app', 'anonymous'],
-  'view-livechat-rooms': ['admin', 'livechat-manager', 'livechat-monitor'],
+  'view-joined-room': ['guest', 'bot', 'app', 'anonymous'],
+  'view-p-room': ['admin', 'user', 'anonymous', 'guest'],
+  'view-d-room': ['admin', 'user', 'bot', 'app', 'guest'],
+  'view-l-room': ['livechat-manager', 'livechat-monitor', 'livechat-agent', 'admin'],
+  'view-v-room': [],
+  'view-livechat-rooms': ['livechat-manager', 'livechat-monitor', 'admin'],
+  'view-livechat-room-closed-by-another-agent': ['livechat-manager', 'livechat-monitor', 'admin'],
+  'view-livechat-room-closed-same-department': ['livechat-manager', 'livechat-monitor', 'admin'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type PermissionId = keyof typeof DEFAULT_PERMISSIONS;
@@ -74,14 +86,18 @@ export function isPermissionId(id: string): id is PermissionId {
   return Object.hasOwn(DEFAULT_PERMISSIONS, id);
 }
 
+/** Imported role lists replace the defaults one permission at a time (an empty list is kept: nobody). */
 export function resolvePermissions(roles: Partial<Record<PermissionId, readonly string[]>>): Permissions {
-  return {
-    'view-c-room': roles['view-c-room'] ?? DEFAULT_PERMISSIONS['view-c-room'],
-    'view-livechat-rooms': roles['view-livechat-rooms'] ?? DEFAULT_PERMISSIONS['view-livechat-rooms'],
-  };
+  return Object.fromEntries(PERMISSION_IDS.map((id) => [id, roles[id] ?? DEFAULT_PERMISSIONS[id]])) as Permissions;
 }
 
 export function hasPermission(userRoles: readonly string[], permission: PermissionId, permissions: Permissions): boolean {
   const holders = permissions[permission];
   return userRoles.some((role) => holders.includes(role));
+}
+
+/** `view-<t>-room` for the room's type; undefined for a type Rocket.Chat has no such permission for. */
+export function roomViewPermission(t: string): PermissionId | undefined {
+  const id = `view-${t}-room`;
+  return isPermissionId(id) && id !== 'view-joined-room' ? id : undefined;
 }

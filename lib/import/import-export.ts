@@ -14,7 +14,17 @@ import { DEFAULT_SETTINGS, resolveSettings } from '../settings';
 import { readExport } from './export-reader';
 
 /** Settings first: the login expiration decides the tokens' TTL. */
-const IMPORT_ORDER: Collection[] = ['rocketchat_settings', 'rocketchat_permissions', 'users', 'rocketchat_room', 'rocketchat_subscription', 'rocketchat_message'];
+const IMPORT_ORDER: Collection[] = [
+  'rocketchat_settings',
+  'rocketchat_permissions',
+  'users',
+  'rocketchat_room',
+  'rocketchat_subscription',
+  'rocketchat_message',
+  'rocketchat_team',
+  'rocketchat_team_member',
+  'rocketchat_livechat_department_agents',
+];
 const DOCS_PER_WRITE = 200;
 
 export interface ImportSummary {

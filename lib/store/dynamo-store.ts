@@ -10,7 +10,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuthUser, StoredLoginToken } from '../auth';
-import type { Message, Room, Sender, Subscription, Team } from '../domain';
+import type { Message, Room, Sender, Subscription, TeamFacts } from '../domain';
 import { resolvePermissions, resolveSettings, PERMISSION_IDS, SETTING_IDS, type PermissionId, type Permissions, type PushSettings, type SettingId } from '../settings';
 import { toAuthUser, toLoginToken, toMessage, toRoom, toSender, toSubscription, toTeam, type Item } from './items';
 import { BADGE_INDEX, BADGE_INDEX_KEY, isStorableKey, keys, SUB_ID_INDEX, SUB_ID_INDEX_KEY, TOKEN_SK_PREFIX, type Key } from './keys';
@@ -150,9 +150,26 @@ export class DynamoStore {
     return item && toSubscription(userId, item);
   }
 
-  async team(teamId: string): Promise<Team | undefined> {
-    const item = await this.getItem(keys.team(teamId));
-    return item && toTeam(teamId, item);
+  /**
+   * One BatchGetItem for the team rule: the team's own document and the user's membership (when
+   * the team collections were exported) and, for exports without them, the team's main room.
+   */
+  async teamFacts(teamId: string, userId: string): Promise<TeamFacts> {
+    const documentKey = keys.teamDocument(teamId);
+    const memberKey = keys.teamMember(teamId, userId);
+    const mainRoomKey = keys.team(teamId);
+    const found = await this.batchGet([documentKey, memberKey, mainRoomKey]);
+    const document = found.get(keyString(documentKey));
+    const mainRoom = found.get(keyString(mainRoomKey));
+    const team = mainRoom && toTeam(teamId, mainRoom);
+    return {
+      team: document && { isPublic: document.type === 0, receiverIsMember: found.has(keyString(memberKey)) },
+      mainRoom: team && { id: team.mainRoomId, t: team.mainRoomType },
+    };
+  }
+
+  async isDepartmentAgent(departmentId: string, agentId: string): Promise<boolean> {
+    return (await this.getItem(keys.departmentAgent(departmentId, agentId))) !== undefined;
   }
 
   // ---- writes: import and sync ----
@@ -182,11 +199,16 @@ export class DynamoStore {
 
   /** A subscription's item found by its Mongo `_id` (change-stream deletes carry nothing else). */
   async subscriptionKeysById(subscriptionId: string): Promise<Key[]> {
+    return this.keysByDocumentId(subscriptionId);
+  }
+
+  /** Items found by their `bySubId` value (`documentIdIndexValue` for collections other than subscriptions). */
+  async keysByDocumentId(indexValue: string): Promise<Key[]> {
     return this.queryKeys({
       IndexName: SUB_ID_INDEX,
       KeyConditionExpression: '#id = :id',
       ExpressionAttributeNames: { '#id': SUB_ID_INDEX_KEY },
-      ExpressionAttributeValues: { ':id': subscriptionId },
+      ExpressionAttributeValues: { ':id': indexValue },
     });
   }
 

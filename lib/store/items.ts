@@ -7,7 +7,7 @@ import { hashLoginToken, loginTokenExpiresAt, type AuthUser, type StoredLoginTok
 import type { Message, Room, Sender, Subscription, Team } from '../domain';
 import { parseIsoDateTime, type Json } from '../ejson';
 import { isPermissionId, isSettingId } from '../settings';
-import { BADGE_INDEX_KEY, isStorableKey, keys, SUB_ID_INDEX_KEY, TTL_ATTRIBUTE, type Key } from './keys';
+import { BADGE_INDEX_KEY, documentIdIndexValue, isStorableKey, keys, SUB_ID_INDEX_KEY, TTL_ATTRIBUTE, type Key } from './keys';
 
 export const COLLECTIONS = [
   'users',
@@ -16,6 +16,10 @@ export const COLLECTIONS = [
   'rocketchat_message',
   'rocketchat_settings',
   'rocketchat_permissions',
+  // For the access rules only; exports without them fall back to Rocket.Chat's older rules.
+  'rocketchat_team',
+  'rocketchat_team_member',
+  'rocketchat_livechat_department_agents',
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
@@ -65,6 +69,12 @@ function mapDocument(collection: Collection, id: string, doc: Document, context:
       return isSettingId(id) ? { entity: 'setting', items: [{ ...keys.setting(id), value: doc.value ?? null }] } : { items: [] };
     case 'rocketchat_permissions':
       return isPermissionId(id) ? { entity: 'permission', items: [{ ...keys.permission(id), roles: stringList(doc.roles, 'roles') }] } : { items: [] };
+    case 'rocketchat_team':
+      return { entity: 'team document', items: [teamDocumentItem(id, doc)] };
+    case 'rocketchat_team_member':
+      return { entity: 'team member', items: [teamMemberItem(id, doc)] };
+    case 'rocketchat_livechat_department_agents':
+      return { entity: 'department agent', items: [departmentAgentItem(id, doc)] };
   }
 }
 
@@ -138,6 +148,8 @@ function roomItems(id: string, doc: Document): Item[] {
     muted: doc.muted === undefined || doc.muted === null ? undefined : stringList(doc.muted, 'muted'),
     uidsCount: Array.isArray(doc.uids) ? doc.uids.length : undefined,
     servedById: optionalString(asObject(doc.servedBy)?._id, 'servedBy._id'),
+    open: doc.open === true ? true : undefined,
+    departmentId: optionalString(doc.departmentId, 'departmentId'),
   };
   if (doc.teamMain === true && teamId) {
     return [room, { ...keys.team(teamId), mainRoomId: id, mainRoomType: t }];
@@ -167,9 +179,30 @@ function subscriptionItem(id: string, doc: Document): Item {
     fname: optionalString(doc.fname, 'fname'),
     unread,
     archived,
+    invited: doc.status === 'INVITED' ? true : undefined,
     // Sparse index: only subscriptions that add to the badge are in it.
     [BADGE_INDEX_KEY]: unread > 0 && !archived ? userId : undefined,
   };
+}
+
+/** Rocket.Chat's team types: 0 public, 1 private. */
+function teamDocumentItem(id: string, doc: Document): Item {
+  if (typeof doc.type !== 'number') {
+    throw new InvalidDocument('team has no numeric "type"');
+  }
+  return { ...keys.teamDocument(id), type: doc.type };
+}
+
+function teamMemberItem(id: string, doc: Document): Item {
+  const userId = requiredString(doc.userId, 'userId');
+  const teamId = requiredString(doc.teamId, 'teamId');
+  return { ...keys.teamMember(teamId, userId), [SUB_ID_INDEX_KEY]: documentIdIndexValue('rocketchat_team_member', id) };
+}
+
+function departmentAgentItem(id: string, doc: Document): Item {
+  const agentId = requiredString(doc.agentId, 'agentId');
+  const departmentId = requiredString(doc.departmentId, 'departmentId');
+  return { ...keys.departmentAgent(departmentId, agentId), [SUB_ID_INDEX_KEY]: documentIdIndexValue('rocketchat_livechat_department_agents', id) };
 }
 
 function messageItem(id: string, doc: Document): Item {
@@ -236,6 +269,8 @@ export function toRoom(id: string, item: Record<string, unknown>): Room | undefi
     muted: Array.isArray(muted) ? (muted as string[]) : undefined,
     uidsCount: typeof item.uidsCount === 'number' ? item.uidsCount : undefined,
     servedById: item.servedById as string | undefined,
+    open: item.open === true,
+    departmentId: stringOrUndefined(item.departmentId),
   };
 }
 
@@ -251,6 +286,7 @@ export function toSubscription(userId: string, item: Record<string, unknown>): S
     fname: item.fname as string | undefined,
     unread: typeof item.unread === 'number' ? item.unread : 0,
     archived: item.archived === true,
+    invited: item.invited === true,
   };
 }
 
@@ -289,6 +325,13 @@ function optionalString(value: Json | undefined, field: string): string | undefi
   }
   if (typeof value !== 'string') {
     throw new InvalidDocument(`"${field}" is not a string`);
+  }
+  return value;
+}
+
+function requiredString(value: Json | undefined, field: string): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidDocument(`"${field}" is not a non-empty string`);
   }
   return value;
 }

@@ -11,9 +11,13 @@
  * | message       | MSG#<messageId>    | MSG             | rocketchat_message         |
  * | setting       | SETTING#<id>       | SETTING         | rocketchat_settings        |
  * | permission    | PERMISSION#<id>    | PERMISSION      | rocketchat_permissions     |
+ * | team document | TEAM#<teamId>      | TEAMDOC         | rocketchat_team            |
+ * | team member   | TEAM#<teamId>      | MEMBER#<userId> | rocketchat_team_member     |
+ * | dept. agent   | DEPT#<departmentId>| AGENT#<agentId> | rocketchat_livechat_department_agents |
  *
  * GSIs: `badge` (sparse: only unread, non-archived subscriptions carry `badgeUser`) and
- * `bySubId` (subscription `_id` → item, so a change-stream delete that carries only `_id` finds it).
+ * `bySubId` (a document's `_id` → its item, so a change-stream delete that carries only `_id` finds
+ * it: subscriptions by their `_id`, team members and department agents by `documentIdIndexValue`).
  */
 export const PK = 'pk';
 export const SK = 'sk';
@@ -38,6 +42,9 @@ export const keys = {
   message: (messageId: string): Key => ({ pk: `MSG#${messageId}`, sk: 'MSG' }),
   setting: (id: string): Key => ({ pk: `SETTING#${id}`, sk: 'SETTING' }),
   permission: (id: string): Key => ({ pk: `PERMISSION#${id}`, sk: 'PERMISSION' }),
+  teamDocument: (teamId: string): Key => ({ pk: `TEAM#${teamId}`, sk: 'TEAMDOC' }),
+  teamMember: (teamId: string, userId: string): Key => ({ pk: `TEAM#${teamId}`, sk: `MEMBER#${userId}` }),
+  departmentAgent: (departmentId: string, agentId: string): Key => ({ pk: `DEPT#${departmentId}`, sk: `AGENT#${agentId}` }),
 };
 
 export const TOKEN_SK_PREFIX = 'TOKEN#';
@@ -48,4 +55,12 @@ const MAX_SORT_KEY_BYTES = 1024;
 
 export function isStorableKey({ pk, sk }: Key): boolean {
   return Buffer.byteLength(pk) <= MAX_PARTITION_KEY_BYTES && Buffer.byteLength(sk) <= MAX_SORT_KEY_BYTES;
+}
+
+/**
+ * The `bySubId` index value of a document whose item is not keyed by its `_id`. Subscriptions use
+ * their bare `_id`; other collections are prefixed so that equal `_id`s never meet.
+ */
+export function documentIdIndexValue(collection: 'rocketchat_team_member' | 'rocketchat_livechat_department_agents', id: string): string {
+  return `${collection}#${id}`;
 }

@@ -4,7 +4,7 @@
  */
 import type { DynamoStore } from './dynamo-store';
 import { itemsForDocument, type Collection, type Document, type Item, type MappingContext } from './items';
-import { keys, type Key } from './keys';
+import { documentIdIndexValue, keys, type Key } from './keys';
 
 export async function upsertDocuments(store: DynamoStore, collection: Collection, docs: Document[], context: MappingContext): Promise<void> {
   const puts: Item[] = [];
@@ -51,5 +51,10 @@ async function keysOfDocument(store: DynamoStore, collection: Collection, id: st
       return [keys.setting(id)];
     case 'rocketchat_permissions':
       return [keys.permission(id)];
+    case 'rocketchat_team':
+      return [keys.teamDocument(id)];
+    case 'rocketchat_team_member':
+    case 'rocketchat_livechat_department_agents':
+      return store.keysByDocumentId(documentIdIndexValue(collection, id));
   }
 }

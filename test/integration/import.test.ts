@@ -165,7 +165,7 @@ describe('one document at a time (the change-stream path)', () => {
   it('a team main room writes the team item, and its delete removes both', async () => {
     const { tableName, store } = await storeFor('sync-team');
     await upsertDocuments(store, 'rocketchat_room', [{ _id: 'main', t: 'p', name: 'team', teamId: 't1', teamMain: true }], context);
-    expect(await store.team('t1')).toStrictEqual({ id: 't1', mainRoomId: 'main', mainRoomType: 'p' });
+    expect((await store.teamFacts('t1', 'u1')).mainRoom).toStrictEqual({ id: 'main', t: 'p' });
     await deleteDocument(store, 'rocketchat_room', 'main');
     expect(await scan(tableName)).toStrictEqual([]);
   });

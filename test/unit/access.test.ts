@@ -1,18 +1,30 @@
 import { describe, it, expect } from 'vitest';
 import { canAccessRoom, type AccessFacts } from '../../lib/access';
-import type { Receiver, Room, Team } from '../../lib/domain';
+import type { Receiver, Room, TeamFacts } from '../../lib/domain';
 import { resolvePermissions, type Permissions } from '../../lib/settings';
+
+/** A team as the store knows it: its main room (always) and, when exported, its own document. */
+interface FakeTeam {
+  id: string;
+  mainRoomId: string;
+  mainRoomType: string;
+  /** rocketchat_team.type, when the team collections were exported. */
+  type?: number;
+  members?: string[];
+}
 
 /** In-memory facts that record every question asked. */
 class FakeFacts implements AccessFacts {
   readonly calls: string[] = [];
   private readonly rooms: Map<string, Room>;
-  private readonly teams: Map<string, Team>;
+  private readonly teams: Map<string, FakeTeam>;
 
   constructor(
     private readonly subscribed: Set<string> = new Set(),
     rooms: Room[] = [],
-    teams: Team[] = [],
+    teams: FakeTeam[] = [],
+    private readonly departments: Set<string> = new Set(),
+    private readonly userId = 'u1',
   ) {
     this.rooms = new Map(rooms.map((room) => [room.id, room]));
     this.teams = new Map(teams.map((team) => [team.id, team]));
@@ -28,9 +40,18 @@ class FakeFacts implements AccessFacts {
     return this.rooms.get(rid);
   }
 
-  async team(teamId: string): Promise<Team | undefined> {
+  async team(teamId: string): Promise<TeamFacts> {
     this.calls.push(`team:${teamId}`);
-    return this.teams.get(teamId);
+    const team = this.teams.get(teamId);
+    return {
+      team: team?.type === undefined ? undefined : { isPublic: team.type === 0, receiverIsMember: team.members?.includes(this.userId) ?? false },
+      mainRoom: team && { id: team.mainRoomId, t: team.mainRoomType },
+    };
+  }
+
+  async isDepartmentAgent(departmentId: string): Promise<boolean> {
+    this.calls.push(`isDepartmentAgent:${departmentId}`);
+    return this.departments.has(departmentId);
   }
 }
 
@@ -44,10 +65,10 @@ const NOBODY = as([]);
 const channel: Room = { id: 'chan', t: 'c', name: 'general' };
 const group: Room = { id: 'grp', t: 'p', name: 'secret' };
 const direct: Room = { id: 'dm', t: 'd', uidsCount: 2 };
-const livechat: Room = { id: 'lc', t: 'l', servedById: 'agent1' };
+const livechat: Room = { id: 'lc', t: 'l', servedById: 'agent1', open: true };
 
-const privateTeam: Team = { id: 'T-private', mainRoomId: 'teamMainP', mainRoomType: 'p' };
-const publicTeam: Team = { id: 'T-public', mainRoomId: 'teamMainC', mainRoomType: 'c' };
+const privateTeam: FakeTeam = { id: 'T-private', mainRoomId: 'teamMainP', mainRoomType: 'p' };
+const publicTeam: FakeTeam = { id: 'T-public', mainRoomId: 'teamMainC', mainRoomType: 'c' };
 const privateTeamChannel: Room = { id: 'ptc', t: 'c', name: 'team-chan', teamId: privateTeam.id };
 const publicTeamChannel: Room = { id: 'pubtc', t: 'c', name: 'open-team-chan', teamId: publicTeam.id };
 
@@ -80,7 +101,9 @@ describe('public channel (`c`) and view-c-room', () => {
   it('an imported empty role list shuts everyone out, admins included', async () => {
     const none = resolvePermissions({ 'view-c-room': [] });
     expect(await check(channel, ADMIN, new FakeFacts(), none)).toBe(false);
-    expect(await check(channel, ADMIN, new FakeFacts(new Set(['chan'])), none)).toBe(true); // a subscription still works
+    // A subscription alone does not help: it needs view-joined-room or view-c-room.
+    expect(await check(channel, ADMIN, new FakeFacts(new Set(['chan'])), none)).toBe(false);
+    expect(await check(channel, GUEST, new FakeFacts(new Set(['chan'])), none)).toBe(true); // guest holds view-joined-room
   });
 
   it('view-c-room opens only `c` rooms', async () => {
@@ -104,7 +127,8 @@ describe('team channels', () => {
     expect(await check(privateTeamChannel, GUEST, member)).toBe(true);
     const noRoles = new FakeFacts(new Set([privateTeam.mainRoomId]), [], [privateTeam]);
     expect(await check(privateTeamChannel, NOBODY, noRoles)).toBe(true);
-    expect(noRoles.calls).toEqual([`isSubscribed:${privateTeamChannel.id}`, `team:${privateTeam.id}`, `isSubscribed:${privateTeam.mainRoomId}`]);
+    // Without any view permission the channel's own subscription is not even asked about.
+    expect(noRoles.calls).toEqual([`team:${privateTeam.id}`, `isSubscribed:${privateTeam.mainRoomId}`]);
   });
 
   it('a subscription to another room does not count as team membership', async () => {
@@ -150,7 +174,7 @@ describe('subscription', () => {
     const rooms: Room[] = [channel, privateTeamChannel];
     for (const room of [group, direct, livechat, privateTeamChannel, { ...group, id: 'disc', prid: 'chan' }]) {
       const facts = new FakeFacts(new Set([room.id]), rooms, [privateTeam]);
-      expect(await check(room, NOBODY, facts)).toBe(true);
+      expect(await check(room, GUEST, facts)).toBe(true);
       expect(facts.calls).toEqual([`isSubscribed:${room.id}`]);
     }
   });
@@ -227,8 +251,153 @@ describe('livechat (`l`)', () => {
 
 describe('no admin bypass', () => {
   it('an admin without a subscription is refused private groups, DMs and unknown room types', async () => {
-    for (const room of [group, direct, { id: 'gdm', t: 'd', uidsCount: 5 } satisfies Room, { id: 'v', t: 'v' } satisfies Room]) {
+    for (const room of [group, direct, { id: 'gdm', t: 'd', uidsCount: 5 } satisfies Room, { id: 'x', t: 'x' } satisfies Room]) {
       expect(await check(room, as(['admin', 'user', 'owner', 'moderator']), new FakeFacts())).toBe(false);
+    }
+  });
+});
+
+describe('a subscription counts only with view-joined-room or view-<t>-room', () => {
+  const subscribedTo = (room: Room) => new FakeFacts(new Set([room.id]));
+  const userLivechat: Room = { id: 'lc2', t: 'l', servedById: 'someoneElse', open: true };
+  const voip: Room = { id: 'v1', t: 'v', servedById: 'someoneElse', open: true };
+
+  it('a user subscribed to a livechat room without view-l-room or view-joined-room is refused', async () => {
+    expect(await check(userLivechat, USER, subscribedTo(userLivechat))).toBe(false);
+    expect(await check(userLivechat, as(['livechat-agent']), subscribedTo(userLivechat))).toBe(true); // view-l-room
+    expect(await check(userLivechat, GUEST, subscribedTo(userLivechat))).toBe(true); // view-joined-room
+  });
+
+  it('Rocket.Chat defines no view-v-room: only view-joined-room opens a subscribed `v` room', async () => {
+    expect(await check(voip, USER, subscribedTo(voip))).toBe(false);
+    expect(await check(voip, as(['livechat-agent']), subscribedTo(voip))).toBe(false);
+    expect(await check(voip, as(['bot']), subscribedTo(voip))).toBe(true);
+  });
+
+  it('roles that hold no view permission get nothing from their subscriptions', async () => {
+    for (const roles of [[], ['owner'], ['moderator', 'leader'], ['livechat-agent']]) {
+      for (const room of [group, direct, channel]) {
+        expect(await check(room, as(roles), subscribedTo(room)), `${roles} in ${room.t}`).toBe(false);
+      }
+    }
+  });
+
+  it('view-<t>-room is per type: view-p-room opens a group, not a DM', async () => {
+    const onlyGroups = resolvePermissions({ 'view-d-room': [], 'view-p-room': ['user'] });
+    expect(await check(group, USER, subscribedTo(group), onlyGroups)).toBe(true);
+    expect(await check(direct, USER, subscribedTo(direct), onlyGroups)).toBe(false);
+  });
+
+  it('a custom role granted view-joined-room (or view-<t>-room) in rocketchat_permissions opens subscribed rooms', async () => {
+    const custom = as(['support-staff']);
+    expect(await check(group, custom, subscribedTo(group))).toBe(false);
+    const joined = resolvePermissions({ 'view-joined-room': ['guest', 'support-staff'] });
+    for (const room of [group, direct, channel, userLivechat]) {
+      expect(await check(room, custom, subscribedTo(room), joined)).toBe(true);
+      expect(await check(room, custom, new FakeFacts(), joined)).toBe(false); // still needs the subscription
+    }
+    const directOnly = resolvePermissions({ 'view-d-room': ['support-staff'] });
+    expect(await check(direct, custom, subscribedTo(direct), directOnly)).toBe(true);
+    expect(await check(group, custom, subscribedTo(group), directOnly)).toBe(false);
+  });
+
+  it('taking view-p-room from `user` shuts users out of their private groups', async () => {
+    const noGroups = resolvePermissions({ 'view-p-room': ['admin'] });
+    expect(await check(group, USER, subscribedTo(group), noGroups)).toBe(false);
+    expect(await check(group, ADMIN, subscribedTo(group), noGroups)).toBe(true);
+  });
+});
+
+describe('team channels with the team collections', () => {
+  const exported = (type: number, members: string[] = []): FakeTeam => ({ id: 'T1', mainRoomId: 'main1', mainRoomType: 'p', type, members });
+  const teamChannel: Room = { id: 'tc1', t: 'c', name: 'team-news', teamId: 'T1' };
+
+  it('public team (type 0): view-c-room decides, membership not needed', async () => {
+    expect(await check(teamChannel, USER, new FakeFacts(new Set(), [], [exported(0)]))).toBe(true);
+    expect(await check(teamChannel, GUEST, new FakeFacts(new Set(), [], [exported(0, ['u1'])]))).toBe(false);
+  });
+
+  it('private team: members only (rocketchat_team_member), whatever their roles', async () => {
+    expect(await check(teamChannel, NOBODY, new FakeFacts(new Set(), [], [exported(1, ['u1'])]))).toBe(true);
+    expect(await check(teamChannel, USER, new FakeFacts(new Set(), [], [exported(1, ['someoneElse'])]))).toBe(false);
+    expect(await check(teamChannel, ADMIN, new FakeFacts(new Set(), [], [exported(1)]))).toBe(false);
+  });
+
+  it('the team document decides over the main room: a main-room subscription is not membership', async () => {
+    const mainRoomMember = new FakeFacts(new Set(['main1']), [], [exported(1)]);
+    expect(await check(teamChannel, USER, mainRoomMember)).toBe(false);
+    const publicMain: FakeTeam = { ...exported(1), mainRoomType: 'c' };
+    expect(await check(teamChannel, USER, new FakeFacts(new Set(), [], [publicMain]))).toBe(false);
+  });
+
+  it('one team question, then nothing else', async () => {
+    const facts = new FakeFacts(new Set(), [], [exported(1, ['u1'])]);
+    expect(await check(teamChannel, NOBODY, facts)).toBe(true);
+    expect(facts.calls).toEqual(['team:T1']);
+  });
+
+  it('a joined member with a view permission needs no team question at all', async () => {
+    const facts = new FakeFacts(new Set([teamChannel.id]), [], [exported(1)]);
+    expect(await check(teamChannel, USER, facts)).toBe(true);
+    expect(facts.calls).toEqual([`isSubscribed:${teamChannel.id}`]);
+  });
+});
+
+describe('omnichannel (`l` and `v`)', () => {
+  const closed = (t: string, extra: Partial<Room> = {}): Room => ({ id: `closed-${t}`, t, servedById: 'agent1', ...extra });
+  const agent = (id = 'agent2') => as(['livechat-agent'], id);
+  const departmentAgent = resolvePermissions({ 'view-livechat-room-closed-same-department': ['livechat-manager', 'livechat-monitor', 'admin', 'livechat-agent'] });
+
+  it.each(['l', 'v'])('`%s`: view-livechat-rooms or serving it opens the room, open or closed', async (t) => {
+    for (const room of [closed(t), closed(t, { open: true })]) {
+      expect(await check(room, as(['livechat-manager'], 'x'))).toBe(true);
+      expect(await check(room, as([], 'agent1'))).toBe(true);
+      expect(await check(room, as(['user'], 'x'))).toBe(false);
+    }
+  });
+
+  it('a closed room is open to view-livechat-room-closed-by-another-agent, an open one is not', async () => {
+    const byAnotherAgent = resolvePermissions({ 'view-livechat-rooms': [], 'view-livechat-room-closed-by-another-agent': ['livechat-agent'] });
+    expect(await check(closed('l'), agent(), new FakeFacts(), byAnotherAgent)).toBe(true);
+    expect(await check(closed('l', { open: true }), agent(), new FakeFacts(), byAnotherAgent)).toBe(false);
+    expect(await check(closed('l'), agent())).toBe(false); // agents do not hold it by default
+  });
+
+  it('a closed room of the agent\'s department is open with view-livechat-room-closed-same-department', async () => {
+    const room = closed('l', { departmentId: 'sales' });
+    const inSales = () => new FakeFacts(new Set(), [], [], new Set(['sales']));
+    expect(await check(room, agent(), inSales(), departmentAgent)).toBe(true);
+    expect(await check(room, agent(), new FakeFacts(new Set(), [], [], new Set(['support'])), departmentAgent)).toBe(false);
+    expect(await check(room, agent(), inSales())).toBe(false); // without the permission
+    expect(await check({ ...room, open: true }, agent(), inSales(), departmentAgent)).toBe(false);
+    expect(await check(closed('l'), agent(), inSales(), departmentAgent)).toBe(false); // no department
+  });
+
+  it('the department is read only when everything else allows it', async () => {
+    const room = closed('v', { departmentId: 'sales' });
+    const withoutPermission = new FakeFacts(new Set(), [], [], new Set(['sales']));
+    await check(room, agent(), withoutPermission);
+    const openRoom = new FakeFacts(new Set(), [], [], new Set(['sales']));
+    await check({ ...room, open: true }, agent(), openRoom, departmentAgent);
+    const manager = new FakeFacts(new Set(), [], [], new Set(['sales']));
+    await check(room, as(['livechat-manager']), manager, departmentAgent);
+    expect([...withoutPermission.calls, ...openRoom.calls, ...manager.calls]).toEqual([]);
+    const asked = new FakeFacts(new Set(), [], [], new Set(['sales']));
+    expect(await check(room, agent(), asked, departmentAgent)).toBe(true);
+    expect(asked.calls).toEqual(['isDepartmentAgent:sales']);
+  });
+
+  it('Rocket.Chat lets its rocket.cat bot into every omnichannel room, and nowhere else', async () => {
+    const rocketCat = as(['bot'], 'rocket.cat');
+    expect(await check(closed('l', { open: true }), rocketCat)).toBe(true);
+    expect(await check(closed('v'), rocketCat)).toBe(true);
+    expect(await check(group, rocketCat)).toBe(false);
+  });
+
+  it('omnichannel permissions open no other room type', async () => {
+    const everything = as(['livechat-manager', 'livechat-monitor'], 'agent1');
+    for (const room of [group, direct, { ...group, servedById: 'agent1' }]) {
+      expect(await check(room, everything)).toBe(false);
     }
   });
 });

@@ -191,7 +191,7 @@ describe('rooms', () => {
     expect(items).toHaveLength(1);
     expect(toRoom('r1', items[0]!)).toStrictEqual({
       id: 'r1', t: 'c', name: 'general', fname: 'General', prid: undefined, teamId: undefined, teamMain: false,
-      ro: true, muted: ['bob'], uidsCount: 3, servedById: 'agent1',
+      ro: true, muted: ['bob'], uidsCount: 3, servedById: 'agent1', open: false, departmentId: undefined,
     });
     expect(JSON.stringify(items)).not.toContain('lastMessage');
   });
@@ -214,6 +214,40 @@ describe('rooms', () => {
   });
 });
 
+describe('omnichannel rooms', () => {
+  it('keep `open` (only a boolean true is open) and the department', () => {
+    const room = (doc: Document) => toRoom('l1', itemsForDocument('rocketchat_room', { _id: 'l1', t: 'l', ...doc }, CONTEXT).items[0]!)!;
+    expect(room({ open: true, departmentId: 'sales' })).toMatchObject({ open: true, departmentId: 'sales' });
+    expect(room({ open: 'yes' }).open).toBe(false);
+    expect(room({}).open).toBe(false);
+    expect(invalid('rocketchat_room', { _id: 'l1', t: 'l', departmentId: 7 })).toBe('"departmentId" is not a string');
+  });
+});
+
+describe('team collections and department agents', () => {
+  it('a team document keeps its type, beside the main-room item of the same team', () => {
+    const { entity, items } = itemsForDocument('rocketchat_team', { _id: 'T1', name: 'crew', type: 1, roomId: 'main', createdAt: '2024-01-01T00:00:00.000Z' }, CONTEXT);
+    expect(entity).toBe('team document');
+    expect(items).toStrictEqual([{ pk: 'TEAM#T1', sk: 'TEAMDOC', type: 1 }]);
+    expect(invalid('rocketchat_team', { _id: 'T1', type: 'public' })).toBe('team has no numeric "type"');
+  });
+
+  it('a team member is keyed by team and user, findable by its _id', () => {
+    const { entity, items } = itemsForDocument('rocketchat_team_member', { _id: 'tm1', teamId: 'T1', userId: 'u1', roles: ['member'] }, CONTEXT);
+    expect(entity).toBe('team member');
+    expect(items).toStrictEqual([{ pk: 'TEAM#T1', sk: 'MEMBER#u1', [SUB_ID_INDEX_KEY]: 'rocketchat_team_member#tm1' }]);
+    expect(invalid('rocketchat_team_member', { _id: 'tm1', teamId: 'T1' })).toBe('"userId" is not a non-empty string');
+  });
+
+  it('a department agent is keyed by department and agent, findable by its _id', () => {
+    const doc = { _id: 'da1', agentId: 'agent1', departmentId: 'sales', username: 'agent', departmentEnabled: true };
+    const { entity, items } = itemsForDocument('rocketchat_livechat_department_agents', doc, CONTEXT);
+    expect(entity).toBe('department agent');
+    expect(items).toStrictEqual([{ pk: 'DEPT#sales', sk: 'AGENT#agent1', [SUB_ID_INDEX_KEY]: 'rocketchat_livechat_department_agents#da1' }]);
+    expect(invalid('rocketchat_livechat_department_agents', { _id: 'da1', agentId: 'a' })).toBe('"departmentId" is not a non-empty string');
+  });
+});
+
 describe('subscriptions', () => {
   const sub = (doc: Document) => itemsForDocument('rocketchat_subscription', { _id: 'sub1', rid: 'r1', u: { _id: 'u1', username: 'x' }, ...doc }, CONTEXT).items[0]!;
 
@@ -222,7 +256,13 @@ describe('subscriptions', () => {
     expect(item.pk).toBe('USER#u1');
     expect(item.sk).toBe('SUB#r1');
     expect(item[SUB_ID_INDEX_KEY]).toBe('sub1');
-    expect(toSubscription('u1', item)).toStrictEqual({ userId: 'u1', rid: 'r1', name: 'general', fname: 'General', unread: 2, archived: false });
+    expect(toSubscription('u1', item)).toStrictEqual({ userId: 'u1', rid: 'r1', name: 'general', fname: 'General', unread: 2, archived: false, invited: false });
+  });
+
+  it('remember a pending invitation (status INVITED), which access does not count', () => {
+    expect(toSubscription('u1', sub({ status: 'INVITED' })).invited).toBe(true);
+    expect(toSubscription('u1', sub({ status: 'ACCEPTED' })).invited).toBe(false);
+    expect(toSubscription('u1', sub({})).invited).toBe(false);
   });
 
   it('carry the sparse badge key only when unread > 0 and not archived', () => {
@@ -319,13 +359,22 @@ describe('settings and permissions', () => {
     }
   });
 
-  it('keep view-c-room and view-livechat-rooms with their roles, skip the others', () => {
+  it('keep the permissions the access rules check with their roles, skip the others', () => {
     expect(itemsForDocument('rocketchat_permissions', { _id: 'view-c-room', roles: ['user', 'guest'] }, CONTEXT)).toStrictEqual({
       entity: 'permission',
       items: [{ pk: 'PERMISSION#view-c-room', sk: 'PERMISSION', roles: ['user', 'guest'] }],
     });
     expect(itemsForDocument('rocketchat_permissions', { _id: 'view-livechat-rooms', roles: [] }, CONTEXT).items[0]!.roles).toEqual([]);
-    for (const id of ['create-c', 'view-d-room', 'view-joined-room', 'toString']) {
+    const accessPermissions = [
+      'view-joined-room', 'view-p-room', 'view-d-room', 'view-l-room', 'view-v-room',
+      'view-livechat-room-closed-by-another-agent', 'view-livechat-room-closed-same-department',
+    ];
+    for (const id of accessPermissions) {
+      expect(itemsForDocument('rocketchat_permissions', { _id: id, roles: ['custom-role'] }, CONTEXT).items, id).toStrictEqual([
+        { pk: `PERMISSION#${id}`, sk: 'PERMISSION', roles: ['custom-role'] },
+      ]);
+    }
+    for (const id of ['create-c', 'view-outside-room', 'view-x-room', 'view-livechat-manager', 'toString']) {
       expect(itemsForDocument('rocketchat_permissions', { _id: id, roles: ['admin'] }, CONTEXT)).toStrictEqual({ items: [] });
     }
   });
