@@ -24,6 +24,10 @@ const ROOMS = {
   teamChannel: { _id: 'mxRoomTeamChan001', t: 'c', name: 'mx-team-news', teamId: 'mxPrivateTeam0001' },
   publicTeamChannel: { _id: 'mxRoomPubTeamCh01', t: 'c', name: 'mx-open-team-news', teamId: 'mxPublicTeam00001' },
   l: { _id: 'mxRoomLivechat001', t: 'l', fname: 'Visitor', servedBy: { _id: 'mxAgent', username: 'agent' } },
+  /** A channel of a private team whose own documents (rocketchat_team, _team_member) are exported. */
+  crewChannel: { _id: 'mxRoomCrewChan001', t: 'c', name: 'mx-crew-news', teamId: 'mxCrewTeam000001' },
+  /** A closed livechat of a department, served by an agent who is not a caller. */
+  lClosed: { _id: 'mxRoomLcClosed001', t: 'l', fname: 'Old visitor', servedBy: { _id: 'mxGoneAgent', username: 'gone' }, departmentId: 'mxSales' },
 } as const;
 type RoomKind = keyof typeof ROOMS;
 const ROOM_KINDS = Object.keys(ROOMS) as RoomKind[];
@@ -33,6 +37,17 @@ const SUPPORT_ROOMS = [
   { _id: 'mxRoomParent00001', t: 'p', name: 'mx-parent' },
   { _id: 'mxRoomTeamMain001', t: 'p', name: 'mx-private-team', teamId: 'mxPrivateTeam0001', teamMain: true },
   { _id: 'mxRoomPubTeamMain', t: 'c', name: 'mx-public-team', teamId: 'mxPublicTeam00001', teamMain: true },
+  { _id: 'mxRoomCrewMain001', t: 'p', name: 'mx-crew', teamId: 'mxCrewTeam000001', teamMain: true },
+];
+
+/** Only the crew team's documents are exported: the other two teams use the main-room fallback. */
+const TEAMS = [{ _id: 'mxCrewTeam000001', name: 'mx-crew', type: 1, roomId: 'mxRoomCrewMain001' }];
+const TEAM_MEMBERS = [{ _id: 'mxTmCrewMember01', teamId: 'mxCrewTeam000001', userId: 'mxCrewMember', roles: ['member'] }];
+const DEPARTMENT_AGENTS = [{ _id: 'mxDaAgentSales01', agentId: 'mxAgent', departmentId: 'mxSales', username: 'mxagent' }];
+/** A custom role granted view-joined-room, and agents allowed into closed rooms of their departments. */
+const PERMISSIONS = [
+  { _id: 'view-joined-room', roles: ['guest', 'bot', 'app', 'anonymous', 'mx-support'] },
+  { _id: 'view-livechat-room-closed-same-department', roles: ['livechat-manager', 'livechat-monitor', 'admin', 'livechat-agent'] },
 ];
 
 const messageId = (room: RoomKind) => `mxMsg-${room}`;
@@ -59,7 +74,7 @@ const ACCOUNTS: Record<string, Account> = {
   mxOutsider: { _id: 'mxOutsider', roles: ['user'], token: 'mx-token-outsider', when: NOW - DAY, subscriptions: [] },
   mxGuest: { _id: 'mxGuest', roles: ['guest'], token: 'mx-token-guest', when: NOW - DAY, subscriptions: [] },
   mxAdmin: { _id: 'mxAdmin', roles: ['admin', 'user'], token: 'mx-token-admin', when: NOW - DAY, subscriptions: [] },
-  mxIndirect: { _id: 'mxIndirect', roles: ['user'], token: 'mx-token-indirect', when: NOW - DAY, subscriptions: ['mxRoomParent00001', 'mxRoomTeamMain001'] },
+  mxIndirect: { _id: 'mxIndirect', roles: ['user'], token: 'mx-token-indirect', when: NOW - DAY, subscriptions: ['mxRoomParent00001', 'mxRoomTeamMain001', 'mxRoomCrewMain001'] },
   mxAgent: { _id: 'mxAgent', roles: ['user', 'livechat-agent'], token: 'mx-token-agent', when: NOW - DAY, subscriptions: [] },
   mxOtherAgent: { _id: 'mxOtherAgent', roles: ['user', 'livechat-agent'], token: 'mx-token-other-agent', when: NOW - DAY, subscriptions: [] },
   mxManager: { _id: 'mxManager', roles: ['user', 'livechat-manager'], token: 'mx-token-manager', when: NOW - DAY, subscriptions: [] },
@@ -70,6 +85,9 @@ const ACCOUNTS: Record<string, Account> = {
   mxJustExpired: { _id: 'mxJustExpired', roles: ['admin', 'user'], token: 'mx-token-just-expired', when: NOW - 90 * DAY - 60_000, subscriptions: ALL_ROOMS },
   mxSender: { _id: 'mxSender', roles: ['user'], token: 'mx-token-sender', when: NOW - DAY, subscriptions: [] },
   mxPeer: { _id: 'mxPeer', roles: ['user'], token: 'mx-token-peer', when: NOW - DAY, subscriptions: [] },
+  mxNoView: { _id: 'mxNoView', roles: ['mx-no-view'], token: 'mx-token-no-view', when: NOW - DAY, subscriptions: ALL_ROOMS },
+  mxCustom: { _id: 'mxCustom', roles: ['mx-support'], token: 'mx-token-custom', when: NOW - DAY, subscriptions: ALL_ROOMS },
+  mxCrewMember: { _id: 'mxCrewMember', roles: ['user'], token: 'mx-token-crew', when: NOW - DAY, subscriptions: [] },
 };
 
 /** A caller: the headers it sends, and the account it is (or pretends to be). */
@@ -93,6 +111,9 @@ const CALLERS: Record<string, Caller> = {
   'livechat manager': as('mxManager'),
   bot: as('mxBot'),
   'user without roles': as('mxNoRoles'),
+  'member whose roles hold no view permission': as('mxNoView'),
+  'member with a custom role granted view-joined-room': as('mxCustom'),
+  'team member (team collections), no subscriptions': as('mxCrewMember'),
   'deactivated member': as('mxDeactivated'),
   'member with an expired login token': as('mxExpired'),
   'admin member whose token expired a minute ago': as('mxJustExpired'),
@@ -110,28 +131,32 @@ const N = 'not-allowed';
 const U = 401;
 type Cell = typeof Y | typeof N | typeof U;
 
-//                                                          c  p  d  gD disc pubDisc teamCh pubTeamCh l
+// l, lClosed: a subscription needs view-joined-room or view-l-room (users hold neither).
+//                                                          c  p  d  gD disc pubDisc teamCh pubTeamCh l  crewCh lClosed
 const MATRIX: Record<string, Cell[]> = {
-  'member (login token)':                                  [Y, Y, Y, Y, Y,   Y,      Y,     Y,        Y],
-  'member (personal access token)':                        [Y, Y, Y, Y, Y,   Y,      Y,     Y,        Y],
-  'guest member':                                          [Y, Y, Y, Y, Y,   Y,      Y,     Y,        Y],
-  'non-member user':                                       [Y, N, N, N, N,   Y,      N,     Y,        N],
-  'guest non-member':                                      [N, N, N, N, N,   N,      N,     N,        N],
-  'admin without subscription':                            [Y, N, N, N, N,   Y,      N,     Y,        Y],
-  'member of parent room and team only':                   [Y, N, N, N, Y,   Y,      Y,     Y,        N],
-  'serving livechat agent':                                [Y, N, N, N, N,   Y,      N,     Y,        Y],
-  'other livechat agent':                                  [Y, N, N, N, N,   Y,      N,     Y,        N],
-  'livechat manager':                                      [Y, N, N, N, N,   Y,      N,     Y,        Y],
-  bot:                                                     [Y, N, N, N, N,   Y,      N,     Y,        N],
-  'user without roles':                                    [N, N, N, N, N,   N,      N,     N,        N],
-  'deactivated member':                                    [U, U, U, U, U,   U,      U,     U,        U],
-  'member with an expired login token':                    [U, U, U, U, U,   U,      U,     U,        U],
-  'admin member whose token expired a minute ago':         [U, U, U, U, U,   U,      U,     U,        U],
-  'member id with a wrong token':                          [U, U, U, U, U,   U,      U,     U,        U],
-  "member id with another user's token":                   [U, U, U, U, U,   U,      U,     U,        U],
-  "member id with the member's token hash as token":       [U, U, U, U, U,   U,      U,     U,        U],
-  'unknown user with a valid token':                       [U, U, U, U, U,   U,      U,     U,        U],
-  "member's token under the id in other case":             [U, U, U, U, U,   U,      U,     U,        U],
+  'member (login token)':                                  [Y, Y, Y, Y, Y,   Y,      Y,     Y,        N, Y,     N],
+  'member (personal access token)':                        [Y, Y, Y, Y, Y,   Y,      Y,     Y,        N, Y,     N],
+  'guest member':                                          [Y, Y, Y, Y, Y,   Y,      Y,     Y,        Y, Y,     Y],
+  'non-member user':                                       [Y, N, N, N, N,   Y,      N,     Y,        N, N,     N],
+  'guest non-member':                                      [N, N, N, N, N,   N,      N,     N,        N, N,     N],
+  'admin without subscription':                            [Y, N, N, N, N,   Y,      N,     Y,        Y, N,     Y],
+  'member of parent room and team only':                   [Y, N, N, N, Y,   Y,      Y,     Y,        N, N,     N],
+  'serving livechat agent':                                [Y, N, N, N, N,   Y,      N,     Y,        Y, N,     Y],
+  'other livechat agent':                                  [Y, N, N, N, N,   Y,      N,     Y,        N, N,     N],
+  'livechat manager':                                      [Y, N, N, N, N,   Y,      N,     Y,        Y, N,     Y],
+  bot:                                                     [Y, N, N, N, N,   Y,      N,     Y,        N, N,     N],
+  'user without roles':                                    [N, N, N, N, N,   N,      N,     N,        N, N,     N],
+  'member whose roles hold no view permission':            [N, N, N, N, N,   N,      N,     N,        N, N,     N],
+  'member with a custom role granted view-joined-room':    [Y, Y, Y, Y, Y,   Y,      Y,     Y,        Y, Y,     Y],
+  'team member (team collections), no subscriptions':      [Y, N, N, N, N,   Y,      N,     Y,        N, Y,     N],
+  'deactivated member':                                    [U, U, U, U, U,   U,      U,     U,        U, U,     U],
+  'member with an expired login token':                    [U, U, U, U, U,   U,      U,     U,        U, U,     U],
+  'admin member whose token expired a minute ago':         [U, U, U, U, U,   U,      U,     U,        U, U,     U],
+  'member id with a wrong token':                          [U, U, U, U, U,   U,      U,     U,        U, U,     U],
+  "member id with another user's token":                   [U, U, U, U, U,   U,      U,     U,        U, U,     U],
+  "member id with the member's token hash as token":       [U, U, U, U, U,   U,      U,     U,        U, U,     U],
+  'unknown user with a valid token':                       [U, U, U, U, U,   U,      U,     U,        U, U,     U],
+  "member's token under the id in other case":             [U, U, U, U, U,   U,      U,     U,        U, U,     U],
 };
 
 // ---- the export --------------------------------------------------------------------------------
@@ -172,6 +197,10 @@ function exportCollections() {
       { _id: 'Accounts_LoginExpiration', value: { $numberInt: '90' } },
       { _id: 'uniqueID', value: 'matrix' },
     ],
+    rocketchat_permissions: PERMISSIONS,
+    rocketchat_team: TEAMS,
+    rocketchat_team_member: TEAM_MEMBERS,
+    rocketchat_livechat_department_agents: DEPARTMENT_AGENTS,
   };
 }
 

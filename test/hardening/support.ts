@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Collection } from '../../lib/store/items';
 import { DEMO_FIXTURES } from '../support/dynamo';
 
 // ---- the contract's bodies ---------------------------------------------------------------------
@@ -103,7 +104,7 @@ export const authHeaders = (user: { id: string; token: string }) => ({ 'X-User-I
 
 // ---- exports -----------------------------------------------------------------------------------
 
-export type Collections = Partial<Record<'users' | 'rocketchat_room' | 'rocketchat_subscription' | 'rocketchat_message' | 'rocketchat_settings' | 'rocketchat_permissions', unknown[]>>;
+export type Collections = Partial<Record<Collection, unknown[]>>;
 
 /** Relaxed Extended JSON date, as mongoexport writes it. */
 export const ejsonDate = (ms: number) => ({ $date: new Date(ms).toISOString() });
