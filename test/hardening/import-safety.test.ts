@@ -154,7 +154,7 @@ describe('the import CLI (node --import tsx scripts/import.ts)', () => {
     expect(stderr).not.toContain('import failed');
     expect(code).toBe(0);
     expect(stdout).toContain(`into ${table}`);
-    expect(stdout).toMatch(/users: 6 documents/);
+    expect(stdout).toMatch(/users: 7 documents/);
     expect(stdout).toMatch(/rocketchat_message: 14 documents/);
     expect(canonicalItems(await scanTable(client, table))).toStrictEqual(clean);
   });

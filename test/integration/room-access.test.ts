@@ -16,7 +16,7 @@ import { getPushNotification } from '../../lib/push-get';
 import { DynamoStore } from '../../lib/store/dynamo-store';
 import type { Collection, Document } from '../../lib/store/items';
 import { deleteDocument, upsertDocuments } from '../../lib/store/sync';
-import { countRequests, freshTable, testClient, type RequestCounter } from '../support/dynamo';
+import { countRequests, demoTable, freshTable, testClient, type RequestCounter } from '../support/dynamo';
 
 const CONTEXT = { loginExpirationDays: 90 };
 
@@ -247,5 +247,16 @@ describe('read cost (DynamoDB requests of one call, settings cache warm)', () =>
     expect(await cost('salesAgent', 'lcClosed', true)).toStrictEqual({ byCommand: { BatchGetItemCommand: 1, GetItemCommand: 2, QueryCommand: 1 }, total: 4, steps: 3 });
     // An open room or a missing permission never reads the department.
     expect((await cost('salesAgent', 'lcOpen', false)).total).toBe(3);
+  });
+});
+
+describe('the demo export', () => {
+  it('frank, subscribed to #design but with only a custom role that holds no view permission, is refused', async () => {
+    const demo = await demoTable(client, 'access-demo');
+    const as = (id: string, roles: string[]): Receiver => ({ id, roles });
+    await expect(getPushNotification(demo.store, as('frankUserId000001', ['auditor']), 'msgAliceDesign001')).rejects.toBeInstanceOf(NotAllowed);
+    expect(await demo.store.subscription('frankUserId000001', 'designRoomId00001')).toBeDefined();
+    const allowedAnswer = await getPushNotification(demo.store, as('d26x6zSkaPSe5gCyy', ['user', 'admin']), 'msgAliceDesign001');
+    expect(allowedAnswer.data.message._id).toBe('msgAliceDesign001');
   });
 });
