@@ -21,6 +21,7 @@ const DEMO_TOKENS: Record<string, string> = {
   carolUserId000001: 'demo-token-carol',
   daveUserId0000001: 'demo-token-dave',
   erinUserId0000001: 'demo-token-erin',
+  frankUserId000001: 'demo-token-frank',
 };
 
 function exportIds(file: string): string[] {
