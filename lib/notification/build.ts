@@ -118,7 +118,7 @@ function roomName(room: Room, subscription: Subscription | undefined, settings: 
 
 function messageBody({ message, receiver, settings }: NotificationInput): string {
   const doc = message.document;
-  const language = receiver.language ?? settings.language;
+  const language = receiver.language || settings.language;
   if (!settings.showMessage) {
     return translate('You_have_a_new_message', language);
   }

@@ -488,6 +488,8 @@ describe('title and text', () => {
 
       it('else the Language setting', () => {
         expect(build({ room: dm, settings: settings({ ...hidden, language: 'fr' }) }).text).toBe('Vous avez un nouveau message');
+        // an empty user language is no language (Rocket.Chat: `receiver.language || Language`)
+        expect(build({ room: dm, receiver: { ...RECEIVER, language: '' }, settings: settings({ ...hidden, language: 'fr' }) }).text).toBe('Vous avez un nouveau message');
         expect(build({ room: dm, settings: settings({ language: 'es' }), doc: { msg: '', attachments: [{ type: 'file', image_url: '/x.png', image_type: 'image/png' }] } }).text).toBe(
           'Ha subido una imagen',
         );
