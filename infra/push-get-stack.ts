@@ -41,7 +41,7 @@ import {
   SUB_ID_INDEX_KEY,
   TTL_ATTRIBUTE,
 } from '../lib/store/keys';
-import { INTERNAL_ERROR_BODY, unauthorizedBody } from '../functions/commons/http';
+import { INTERNAL_ERROR_BODY, NO_CACHE_HEADERS, unauthorizedBody } from '../functions/commons/http';
 import { PushFunction } from './constructs/push-function';
 
 /** CloudWatch namespace and `service` dimension of the Powertools metrics both functions emit. */
@@ -309,8 +309,10 @@ export class PushGetStack extends Stack {
       // No status code: unknown paths and methods keep API Gateway's own (403 "Missing Authentication Token").
       ['Default4xx', ResponseType.DEFAULT_4XX, undefined, GATEWAY_BODIES.default4xx],
     ];
+    // Gateway response header values are mapping expressions: a fixed value is single-quoted.
+    const responseHeaders = Object.fromEntries(Object.entries(NO_CACHE_HEADERS).map(([name, value]) => [name, `'${value}'`]));
     for (const [id, type, statusCode, body] of responses) {
-      this.api.addGatewayResponse(id, { type, statusCode, templates: { 'application/json': body } });
+      this.api.addGatewayResponse(id, { type, statusCode, responseHeaders, templates: { 'application/json': body } });
     }
   }
 

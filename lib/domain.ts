@@ -17,6 +17,8 @@ export interface Room {
   fname?: string;
   /** Parent room of a discussion. */
   prid?: string;
+  /** A federated room is named by its `fname`. */
+  federated?: boolean;
   teamId?: string;
   teamMain?: boolean;
   ro?: boolean;

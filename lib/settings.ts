@@ -11,6 +11,8 @@ export interface PushSettings {
   allowSpecialCharsInRoomNames: boolean;
   loginExpirationDays: number;
   language: string;
+  /** The `Assets_favicon_192` asset's path (or absolute URL): its `url` when uploaded, else its `defaultUrl`. */
+  favicon192: string;
 }
 
 const SETTING_FIELDS = {
@@ -22,6 +24,7 @@ const SETTING_FIELDS = {
   UI_Allow_room_names_with_special_chars: 'allowSpecialCharsInRoomNames',
   Accounts_LoginExpiration: 'loginExpirationDays',
   Language: 'language',
+  Assets_favicon_192: 'favicon192',
 } as const satisfies Record<string, keyof PushSettings>;
 
 export type SettingId = keyof typeof SETTING_FIELDS;
@@ -36,6 +39,7 @@ export const DEFAULT_SETTINGS: Readonly<PushSettings> = {
   allowSpecialCharsInRoomNames: false,
   loginExpirationDays: 90,
   language: 'en',
+  favicon192: 'images/logo/android-chrome-192x192.png',
 };
 
 export function isSettingId(id: string): id is SettingId {
@@ -47,7 +51,7 @@ export function resolveSettings(values: Partial<Record<SettingId, unknown>>): Pu
   const settings: PushSettings = { ...DEFAULT_SETTINGS };
   for (const id of SETTING_IDS) {
     const field = SETTING_FIELDS[id];
-    const value = values[id];
+    const value = id === 'Assets_favicon_192' ? assetPath(values[id]) : values[id];
     const fallback = DEFAULT_SETTINGS[field];
     if (typeof value === typeof fallback && value !== '') {
       (settings as unknown as Record<string, unknown>)[field] = value;
@@ -58,6 +62,34 @@ export function resolveSettings(values: Partial<Record<SettingId, unknown>>): Pu
     settings.loginExpirationDays = DEFAULT_SETTINGS.loginExpirationDays;
   }
   return settings;
+}
+
+/**
+ * Warnings for an export that lacks the settings only the deployment itself knows. Rocket.Chat
+ * always has both; without them the answers differ from its own (a deliberate deviation: we warn
+ * at import instead of hashing `"undefined|<rid>"`), so the operator must hear about it.
+ */
+export function missingIdentitySettings(values: Partial<Record<SettingId, unknown>>): string[] {
+  const missing = (id: SettingId) => typeof values[id] !== 'string' || (values[id] as string).trim() === '';
+  const warnings: string[] = [];
+  if (missing('uniqueID')) {
+    warnings.push('setting uniqueID is missing: every notId differs from the one Rocket.Chat sends, so Android cannot group or replace its notifications');
+  }
+  if (missing('Site_Url')) {
+    warnings.push(
+      `setting Site_Url is missing: payload.host falls back to ${DEFAULT_SETTINGS.siteUrl}/, and the apps send replies and look up credentials by that host`,
+    );
+  }
+  return warnings;
+}
+
+/** An asset setting's value is `{ url?, defaultUrl }`; Rocket.Chat serves `url || defaultUrl`. */
+function assetPath(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') {
+    return undefined;
+  }
+  const { url, defaultUrl } = value as { url?: unknown; defaultUrl?: unknown };
+  return [url, defaultUrl].find((path): path is string => typeof path === 'string' && path !== '');
 }
 
 /**

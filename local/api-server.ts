@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { INTERNAL_ERROR_BODY, unauthorizedBody } from '../functions/commons/http';
+import { INTERNAL_ERROR_BODY, JSON_HEADERS, unauthorizedBody } from '../functions/commons/http';
 import { headerValue } from '../lib/headers';
 
 export type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
@@ -51,7 +51,8 @@ export function createLocalApi({ authorizer, handler, log }: LocalApiOptions): S
             ? [408, 'Request Timeout', { success: false, error: 'Request timeout' }]
             : [400, 'Bad Request', { success: false, error: 'Bad request' }];
     const text = JSON.stringify(body);
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+    const headers = Object.entries({ ...JSON_HEADERS, 'Content-Length': Buffer.byteLength(text), Connection: 'close' }).map(([name, value]) => `${name}: ${value}\r\n`);
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\n${headers.join('')}\r\n${text}`);
   });
   return server;
 }
@@ -62,7 +63,7 @@ async function route(request: IncomingMessage, authorizer: Authorizer, handler: 
     return answer(404, { success: false, error: 'Not found' });
   }
   if (request.method !== 'GET') {
-    return { ...answer(405, { success: false, error: 'Method not allowed' }), headers: { 'Content-Type': 'application/json', Allow: 'GET' } };
+    return { ...answer(405, { success: false, error: 'Method not allowed' }), headers: { ...JSON_HEADERS, Allow: 'GET' } };
   }
   const { headers, multiValueHeaders } = eventHeaders(request);
   const { single, multi } = eventQuery(url);
@@ -162,7 +163,7 @@ function append(map: Map<string, string[]>, key: string, value: string): void {
 }
 
 function answer(statusCode: number, body: unknown): APIGatewayProxyResult {
-  return { statusCode, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+  return { statusCode, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
 }
 
 function send(response: ServerResponse, result: APIGatewayProxyResult): void {

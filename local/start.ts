@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   });
   const counts = Object.entries(stack.summary.items).map(([entity, count]) => `${count} ${entity}`).join(', ');
   console.log(`DynamoDB (${stack.engine}) at ${stack.endpoint}: imported ${counts}`);
+  for (const warning of stack.summary.warnings) console.error(`WARNING: ${warning}`);
   console.log(`push.get is ready at ${stack.url}/api/v1/push.get`);
   if (demo) {
     console.log('Try:');

@@ -53,6 +53,9 @@ async function main(): Promise<void> {
   for (const [entity, count] of Object.entries(summary.items)) {
     console.log(`  ${entity}: ${count} items`);
   }
+  for (const warning of summary.warnings) {
+    console.error(`WARNING: ${warning}`);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -183,6 +183,24 @@ describe('the local API over HTTP', () => {
     });
   });
 
+  describe('caching: every answer forbids it, like Rocket.Chat\'s REST API', () => {
+    it.each([
+      ['200', 'GET', `${PATH}?id=${SEED_ID}`, RODRIQ, 200],
+      ['400', 'GET', `${PATH}?id=doesNotExist`, RODRIQ, 400],
+      ['401 (no credentials)', 'GET', `${PATH}?id=${SEED_ID}`, {}, 401],
+      ['401 (wrong token)', 'GET', `${PATH}?id=${SEED_ID}`, { ...RODRIQ, 'X-Auth-Token': 'wrong' }, 401],
+      ['404', 'GET', '/api/v1/me', RODRIQ, 404],
+      ['405', 'POST', `${PATH}?id=${SEED_ID}`, RODRIQ, 405],
+      ['405 for a method the HTTP parser refuses', 'FOO', `${PATH}?id=${SEED_ID}`, RODRIQ, 405],
+    ])('%s: Cache-Control: no-store, Pragma: no-cache', async (_, method, path, headers, status) => {
+      const answer = await raw(stack.url, method, path, headers as Record<string, string>);
+      expect(answer.status).toBe(status);
+      expect(answer.headers['content-type']).toBe('application/json');
+      expect(answer.headers['cache-control']).toBe('no-store');
+      expect(answer.headers.pragma).toBe('no-cache');
+    });
+  });
+
   describe('other paths and methods', () => {
     it.each(['/', '/api/v1/push.got', '/api/v1/push.get/extra', '/api/v1/pushXget', '/api/v1/me', '/prod/api/v2/push.get', '/api/v1/push.get.json'])(
       'GET %s → 404',

@@ -2,7 +2,11 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { PushGetError, Unauthorized } from '../../lib/errors';
 
-const JSON_HEADERS = { 'Content-Type': 'application/json' };
+/** Rocket.Chat's REST API forbids caching every answer: a notification is per user and per moment. */
+export const NO_CACHE_HEADERS = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
+
+/** The headers of every answer, success or error. */
+export const JSON_HEADERS = { 'Content-Type': 'application/json', ...NO_CACHE_HEADERS } as const;
 
 const STATUS_BY_KIND: Record<string, number> = {
   BadRequest: 400,

@@ -10,7 +10,7 @@ import { ImportError } from '../errors';
 import type { DynamoStore } from '../store/dynamo-store';
 import { COLLECTIONS, InvalidDocument, itemsForDocument, type Collection, type Document, type MappingContext } from '../store/items';
 import { upsertDocuments } from '../store/sync';
-import { DEFAULT_SETTINGS, resolveSettings } from '../settings';
+import { DEFAULT_SETTINGS, missingIdentitySettings, resolveSettings, type SettingId } from '../settings';
 import { readExport } from './export-reader';
 
 /** Settings first: the login expiration decides the tokens' TTL. */
@@ -32,6 +32,8 @@ export interface ImportSummary {
   items: Record<string, number>;
   /** Documents read per collection, and how many were skipped as not used by push.get. */
   documents: Record<string, { read: number; skipped: number }>;
+  /** Problems that do not stop the import but make answers differ from Rocket.Chat's. */
+  warnings: string[];
 }
 
 export interface ImportOptions {
@@ -84,7 +86,8 @@ async function presentFiles(dir: string): Promise<Set<Collection>> {
 
 /** The read-only first pass: parses, maps and counts everything, and finds duplicates. */
 async function checkExport(dir: string, files: Set<Collection>): Promise<{ summary: ImportSummary; context: MappingContext }> {
-  const summary: ImportSummary = { items: {}, documents: {} };
+  const summary: ImportSummary = { items: {}, documents: {}, warnings: [] };
+  const identity: Partial<Record<SettingId, unknown>> = {};
   const context: MappingContext = { loginExpirationDays: DEFAULT_SETTINGS.loginExpirationDays };
   const seenKeys = new Map<string, string>();
   for (const collection of IMPORT_ORDER) {
@@ -118,7 +121,11 @@ async function checkExport(dir: string, files: Set<Collection>): Promise<{ summa
       if (collection === 'rocketchat_settings' && doc._id === 'Accounts_LoginExpiration') {
         context.loginExpirationDays = resolveSettings({ Accounts_LoginExpiration: doc.value }).loginExpirationDays;
       }
+      if (collection === 'rocketchat_settings' && (doc._id === 'uniqueID' || doc._id === 'Site_Url')) {
+        identity[doc._id] = doc.value;
+      }
     }
   }
+  summary.warnings.push(...missingIdentitySettings(identity));
   return { summary, context };
 }

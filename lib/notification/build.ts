@@ -78,7 +78,7 @@ export function buildNotification(input: NotificationInput): Notification {
     }),
     userId: stringField(senderOf(doc), '_id') ?? input.sender.id,
     notId: notificationId(settings.uniqueId, message.rid),
-    gcm: { style: 'inbox', image: `${siteUrl}/images/logo/android-chrome-192x192.png` },
+    gcm: { style: 'inbox', image: assetUrl(siteUrl, settings.favicon192) },
     apn: { category: isReplyBlocked(room, receiver) ? 'MESSAGE_NOREPLY' : 'MESSAGE' },
   };
 }
@@ -91,37 +91,42 @@ function senderDisplayName({ sender, settings }: NotificationInput): string {
 }
 
 function roomDisplayName({ room, subscription, settings }: NotificationInput): string {
-  if (!settings.showUsernameRoom) {
+  if (!settings.showUsernameRoom || !isGroupChat(room)) {
     return '';
   }
-  const name = groupChatName(room, subscription, settings);
-  return name ? `#${name}` : '';
+  // Rocket.Chat titles a group chat `#` + its room-type name, `#` alone when that name is missing.
+  return `#${roomName(room, subscription, settings) ?? ''}`;
 }
 
-/** The name of a group chat (channel, group, group DM); undefined for a 1:1 DM. */
-function groupChatName(room: Room, subscription: Subscription | undefined, settings: PushSettings): string | undefined {
-  if (room.prid) {
-    return room.fname ?? room.name;
+/** Rocket.Chat's room-type `isGroupChat`: channels and groups always, direct rooms above two members. */
+function isGroupChat(room: Room): boolean {
+  return room.t === 'c' || room.t === 'p' || (room.t === 'd' && (room.uidsCount ?? 0) > 2);
+}
+
+/** Rocket.Chat's room-type `roomName` directives for the group chat types (no fallbacks of our own). */
+function roomName(room: Room, subscription: Subscription | undefined, settings: PushSettings): string | undefined {
+  if (room.t === 'd') {
+    // A group DM usually has no name of its own: the receiver's subscription names it.
+    const names = room.fname || room.name ? room : subscription;
+    return settings.useRealName && room.fname ? names?.fname : names?.name;
   }
-  if (room.t === 'c' || room.t === 'p') {
-    return settings.allowSpecialCharsInRoomNames ? (room.fname ?? room.name) : (room.name ?? room.fname);
+  if (room.prid || room.federated) {
+    return room.fname;
   }
-  if (room.t === 'd' && (room.uidsCount ?? 0) > 2) {
-    return settings.useRealName ? (subscription?.fname ?? subscription?.name) : (subscription?.name ?? subscription?.fname);
-  }
-  return undefined;
+  return settings.allowSpecialCharsInRoomNames ? room.fname || room.name : room.name;
 }
 
 function messageBody({ message, receiver, settings }: NotificationInput): string {
   const doc = message.document;
-  const language = receiver.language ?? settings.language;
+  const language = receiver.language || settings.language;
   if (!settings.showMessage) {
     return translate('You_have_a_new_message', language);
   }
   const msg = typeof doc.msg === 'string' ? doc.msg : '';
   const firstAttachment = Array.isArray(doc.attachments) ? doc.attachments[0] : undefined;
-  if (!msg && firstAttachment !== undefined) {
-    const isImage = isObject(firstAttachment) && Boolean(firstAttachment.image_type);
+  // Only a file upload has upload wording; quotes and bot attachments fall through to the text.
+  if (!msg && isObject(firstAttachment) && firstAttachment.type === 'file') {
+    const isImage = 'image_url' in firstAttachment && Boolean(firstAttachment.image_type);
     return translate(isImage ? 'Uploaded_an_image' : 'Uploaded_a_file', language);
   }
   if (doc.t === 'e2e' && msg) {
@@ -153,8 +158,9 @@ function withMentionNames(text: string, mentions: Json | undefined): string {
   return result;
 }
 
+/** Rocket.Chat offers no Reply to a receiver without username, in a read-only room, or when muted. */
 function isReplyBlocked(room: Room, receiver: Receiver): boolean {
-  return room.ro === true || (receiver.username !== undefined && (room.muted ?? []).includes(receiver.username));
+  return !receiver.username || room.ro === true || (room.muted ?? []).includes(receiver.username);
 }
 
 function senderOf(doc: Message['document']): Json | undefined {
@@ -175,6 +181,19 @@ function isObject(value: Json | undefined): value is { [key: string]: Json } {
 
 function withoutTrailingSlash(url: string): string {
   return url.replace(/\/+$/, '');
+}
+
+/**
+ * Rocket.Chat's `getURL(path, { full: true })` for an asset: an absolute URL (http(s) or data:) as
+ * it is, else `<Site_Url>/<path>` with the path's own leading and trailing slashes dropped.
+ */
+function assetUrl(siteUrl: string, path: string): string {
+  if (/^(?:https?:\/\/|data:)/.test(path)) {
+    return path;
+  }
+  const [file = '', query] = path.trim().split(/\?(.*)/s);
+  const trimmed = file.trim().replace(/^\/+|\/+$/g, '');
+  return `${siteUrl}/${trimmed}${query ? `?${query}` : ''}`;
 }
 
 function escapeRegExp(text: string): string {

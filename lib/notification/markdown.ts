@@ -1,59 +1,54 @@
-// Rocket.Chat removes markdown from push texts (its "filtered" parser); these are the same rules,
-// except that code is kept verbatim instead of having its inside filtered too.
+// Rocket.Chat's notification markdown filter (`apps/meteor/app/markdown/lib/parser/filtered/filtered.ts`,
+// run through the `renderNotification` callback). It is ten plain text rewrites, applied in this
+// order, each once over the whole text; a later rule sees what the earlier ones left, so code is
+// not protected (`*x*` inside backticks loses its stars too). The quirks are Rocket.Chat's and kept
+// on purpose: a push must read exactly as Rocket.Chat would send it.
 
-const fence = /```(?:[\w+#.-]*[ \t]*\n)?([\s\S]*?)\n?```/g; // a lone word after ``` is the language
-const inlineCode = /`([^`\r\n]+)`/g;
-const link = /!?\[([^\]\r\n]+)\]\([a-z][\w+.-]*:\/\/[^\s)]+\)/gi;
-const slackLink = /<[a-z][\w+.-]*:\/\/[^|>\s]+\|([^>\r\n]+)>/gi;
-const blockQuote = /^>>>[ \t]*\r?\n([\s\S]*?)\r?\n<<<[ \t]*$/gm;
-const quote = /^(?:>[ \t]?)+/gm;
-const heading = /^#{1,6}[ \t]+(?=\S)/gm; // `#channel` has no space, so it stays
+/** Rocket.Chat's `Markdown_SupportSchemesForLink` default (`http,https`); lower case only. */
+const LINK_SCHEME = 'https?';
 
-// Emphasis, as in Rocket.Chat's parser: one or two markers hugging non-space text on one line.
-// The opening marker must follow a line start, a space, an opening bracket or quote, or another
-// kind of marker (`_*nested*_`); the closing one must not touch a letter or digit. So
-// `snake_case_word`, `2*3*4`, `a * b * c` and `https://x.org/_p_/` are left alone.
-const emphasis = [
-  /(?<=^|[\s([{"'_~])(\*\*?)([^\s*](?:[^\r\n*]*[^\s*])?)\1(?![\p{L}\p{N}*])/gmu,
-  /(?<=^|[\s([{"'*~])(__?)([^\s_](?:[^\r\n_]*[^\s_])?)\1(?![\p{L}\p{N}_])/gmu,
-  /(?<=^|[\s([{"'*_])(~~?)([^\s~](?:[^\r\n~]*[^\s~])?)\1(?![\p{L}\p{N}~])/gmu,
-];
+/** The separators a heading's text may contain one at a time (two in a row end the match). */
+const HEADING_GAP = '[ \\u00a0\\u1680\\u180e\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]';
 
-/** Message text as Rocket.Chat shows it in a push notification: markdown markers removed. */
-export function stripMarkdown(text: string): string {
-  // Code is set aside behind placeholders so no later rule touches it. Fences and inline code get
-  // a placeholder each, so that each kind is put back in its own order (a fence after inline code
-  // must not swap places with it).
-  const fenceHole = unusedPrivateUseChar(text);
-  const inlineHole = unusedPrivateUseChar(text + fenceHole);
-  const fences: string[] = [];
-  const inlines: string[] = [];
-  let out = text
-    .replace(fence, (_match: string, inner: string) => {
-      fences.push(inner);
-      return fenceHole;
-    })
-    .replace(inlineCode, (_match: string, inner: string) => {
-      inlines.push(inner);
-      return inlineHole;
-    });
-  out = out
-    .replace(link, '$1')
-    .replace(slackLink, '$1')
-    .replace(blockQuote, '$1')
-    .replace(quote, '')
-    .replace(heading, '');
-  for (const marker of emphasis) out = out.replace(marker, '$2');
-  // Inline code first: its text may hold a fence placeholder (`a ```b``` c`), never the reverse.
-  let nextInline = 0;
-  let nextFence = 0;
-  return out.replaceAll(inlineHole, () => inlines[nextInline++] ?? '').replaceAll(fenceHole, () => fences[nextFence++] ?? '');
+type Rule = (text: string) => string;
+
+/**
+ * Emphasis (`*`, `_`, `~`): one or two markers, text without that marker on one line, one or two
+ * markers. The opening must start a line or follow a space, `>`, a backtick or one of the other two
+ * markers; that character, and one such character (or `<`) right after the closing markers, belong
+ * to the match and are put back — so a match consumes its neighbours and the next one cannot reuse
+ * them (`*a*_*b*` keeps the second pair).
+ */
+function emphasis(marker: '*' | '_' | '~'): Rule {
+  const neighbours = ['*', '_', '~'].filter((other) => other !== marker).join('') + '`';
+  const m = `\\${marker}`;
+  const pattern = new RegExp(`(^|[ >${neighbours}])${m}{1,2}([^${m}\\r\\n]+)${m}{1,2}([<${neighbours}]?)`, 'gm');
+  return (text) => text.replace(pattern, '$1$2$3');
 }
 
-function unusedPrivateUseChar(text: string): string {
-  for (let code = 0xe000; code <= 0xf8ff; code++) {
-    const char = String.fromCharCode(code);
-    if (!text.includes(char)) return char;
-  }
-  throw new Error('text uses every private-use character');
+const RULES: Rule[] = [
+  // 1. Every run of three backticks goes, anywhere: a fence's language word and newlines stay.
+  (text) => text.replaceAll('```', ''),
+  // 2. Inline code: a backtick pair around text on one line loses its backticks.
+  (text) => text.replace(/`([^`\r\n]+)`/g, '$1'),
+  // 3. `[text](http(s)://…)` and `![alt](http(s)://…)` become the text; other schemes stay.
+  (text) => text.replace(new RegExp(`!?\\[([^\\]]+)\\]\\(${LINK_SCHEME}:\\/\\/[^)]+\\)`, 'g'), '$1'),
+  // 4. Slack-style `<http(s)://…|text>` (also HTML-escaped `&lt;…&gt;`) becomes the text.
+  (text) => text.replace(new RegExp(`(?:<|&lt;)${LINK_SCHEME}:\\/\\/[^|]+\\|(.+?)(?:>|&gt;)`, 'g'), '$1'),
+  // 5. Headings: one to four `#` and one space at a line start go when text follows; `#####`,
+  //    `#channel` and `#  two spaces` stay.
+  (text) => text.replace(new RegExp(`^#{1,4} ((?:\\S${HEADING_GAP}?)+)`, 'gm'), '$1'),
+  // 6–8. Bold, italics, strike-through.
+  emphasis('*'),
+  emphasis('_'),
+  emphasis('~'),
+  // 9. `>>>` block quotes: the markers and the newlines next to them go.
+  (text) => text.replace(/>>>\n+([\s\S]*?)\n+<<</g, '$1'),
+  // 10. One `>` at the start of every line goes; the space after it stays.
+  (text) => text.replace(/^>/gm, ''),
+];
+
+/** Message text as Rocket.Chat shows it in a push notification. */
+export function stripMarkdown(text: string): string {
+  return RULES.reduce((out, rule) => rule(out), text);
 }

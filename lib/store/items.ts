@@ -3,7 +3,7 @@
  * Only what push.get reads is kept, except for messages, which are returned whole.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { hashLoginToken, loginTokenExpiresAt, type AuthUser, type StoredLoginToken } from '../auth';
+import { loginTokenExpiresAt, type AuthUser, type StoredLoginToken } from '../auth';
 import type { Message, Room, Sender, Subscription, Team } from '../domain';
 import { parseIsoDateTime, type Json } from '../ejson';
 import { isPermissionId, isSettingId } from '../settings';
@@ -100,12 +100,16 @@ function loginTokens(doc: Document): StoredLoginToken[] {
   if (!Array.isArray(list)) {
     throw new InvalidDocument('services.resume.loginTokens is not an array');
   }
-  return list.map((entry, index) => {
+  return list.flatMap((entry, index) => {
     const token = asObject(entry);
     const where = `services.resume.loginTokens[${index}]`;
-    // Very old Meteor versions kept the raw token; it is hashed here and never stored.
-    const hashedToken = typeof token?.hashedToken === 'string' ? token.hashedToken : typeof token?.token === 'string' ? hashLoginToken(token.token) : undefined;
-    if (!token || !hashedToken) {
+    // Very old Meteor versions kept the raw token: Rocket.Chat's REST API only ever matches a
+    // hashedToken, so such an entry logs nobody in and is left out (never hashed, never stored).
+    if (token && token.hashedToken === undefined && typeof token.token === 'string') {
+      return [];
+    }
+    const hashedToken = token?.hashedToken;
+    if (!token || typeof hashedToken !== 'string' || !hashedToken) {
       throw new InvalidDocument(`${where} has no hashedToken`);
     }
     const personalAccessToken = token.type === 'personalAccessToken';
@@ -115,7 +119,7 @@ function loginTokens(doc: Document): StoredLoginToken[] {
       throw new InvalidDocument(`${where} has no valid "when" date`);
     }
     // A personal access token never expires: an unreadable `when` on one is dropped, never stored as NaN.
-    return { hashedToken, when: Number.isFinite(when) ? when : undefined, personalAccessToken };
+    return [{ hashedToken, when: Number.isFinite(when) ? when : undefined, personalAccessToken }];
   });
 }
 
@@ -142,6 +146,7 @@ function roomItems(id: string, doc: Document): Item[] {
     name: optionalString(doc.name, 'name'),
     fname: optionalString(doc.fname, 'fname'),
     prid: optionalString(doc.prid, 'prid'),
+    federated: doc.federated === true ? true : undefined,
     teamId,
     teamMain: doc.teamMain === true ? true : undefined,
     ro: doc.ro === true ? true : undefined,
@@ -220,8 +225,6 @@ function messageItem(id: string, doc: Document): Item {
   return {
     ...keys.message(id),
     rid,
-    // Edit-history copies are hidden; a deleted message kept for "show deleted status" is `rm`.
-    hidden: doc._hidden === true || doc.t === 'rm',
     ...body,
   };
 }
@@ -263,6 +266,7 @@ export function toRoom(id: string, item: Record<string, unknown>): Room | undefi
     name: item.name as string | undefined,
     fname: item.fname as string | undefined,
     prid: item.prid as string | undefined,
+    federated: item.federated === true ? true : undefined,
     teamId: item.teamId as string | undefined,
     teamMain: item.teamMain === true,
     ro: item.ro === true,
@@ -290,9 +294,13 @@ export function toSubscription(userId: string, item: Record<string, unknown>): S
   };
 }
 
-/** Undefined for a hidden or unreadable message: both answer "message not found". */
+/**
+ * Undefined for an edit-history copy (`_hidden`) or an unreadable message: both answer "message not
+ * found". The stored document decides, so tables written when removed (`t: 'rm'`) messages were
+ * still flagged hidden answer them too, without a re-import.
+ */
 export function toMessage(id: string, item: Record<string, unknown>): Message | undefined {
-  if (item.hidden === true || typeof item.rid !== 'string') {
+  if (typeof item.rid !== 'string') {
     return undefined;
   }
   // A corrupt body must not become a 500 whose logged parse error quotes the message's text.
@@ -303,7 +311,7 @@ export function toMessage(id: string, item: Record<string, unknown>): Message | 
   } catch {
     return undefined;
   }
-  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+  if (document === null || typeof document !== 'object' || Array.isArray(document) || (document as { _hidden?: unknown })._hidden === true) {
     return undefined;
   }
   return { id, rid: item.rid, document: document as Message['document'] };

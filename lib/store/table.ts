@@ -1,4 +1,4 @@
-import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BADGE_INDEX, BADGE_INDEX_KEY, PK, SK, SUB_ID_INDEX, SUB_ID_INDEX_KEY, TTL_ATTRIBUTE } from './keys';
 
@@ -15,36 +15,50 @@ export async function ensureTable(client: DynamoDBDocumentClient, tableName: str
       throw error;
     }
   }
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: PK, AttributeType: 'S' },
-        { AttributeName: SK, AttributeType: 'S' },
-        { AttributeName: BADGE_INDEX_KEY, AttributeType: 'S' },
-        { AttributeName: SUB_ID_INDEX_KEY, AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: PK, KeyType: 'HASH' },
-        { AttributeName: SK, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: BADGE_INDEX,
-          KeySchema: [{ AttributeName: BADGE_INDEX_KEY, KeyType: 'HASH' }],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['unread'] },
-        },
-        {
-          IndexName: SUB_ID_INDEX,
-          KeySchema: [{ AttributeName: SUB_ID_INDEX_KEY, KeyType: 'HASH' }],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
-      ],
-    }),
-  );
+  await createTable(client, tableName);
   // Not every local engine implements TTL; the authorizer checks expiry itself anyway.
   await client
     .send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }))
     .catch(() => undefined);
+}
+
+/**
+ * A CreateTable the SDK retried after its request timeout (a loaded local engine is slow to create
+ * indexes) fails with "preexisting table" although the first attempt made it: that is success.
+ */
+async function createTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: PK, AttributeType: 'S' },
+          { AttributeName: SK, AttributeType: 'S' },
+          { AttributeName: BADGE_INDEX_KEY, AttributeType: 'S' },
+          { AttributeName: SUB_ID_INDEX_KEY, AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: PK, KeyType: 'HASH' },
+          { AttributeName: SK, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: BADGE_INDEX,
+            KeySchema: [{ AttributeName: BADGE_INDEX_KEY, KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['unread'] },
+          },
+          {
+            IndexName: SUB_ID_INDEX,
+            KeySchema: [{ AttributeName: SUB_ID_INDEX_KEY, KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException) && (error as { name?: string }).name !== 'ResourceInUseException') {
+      throw error;
+    }
+  }
 }

@@ -91,6 +91,19 @@ describe('gateway responses', () => {
     expect(JSON.parse(response.ResponseTemplates['application/json'])).toEqual(body);
   });
 
+  it('every gateway response forbids caching, like the functions\' answers', () => {
+    const responses = Object.values(s.template.findResources('AWS::ApiGateway::GatewayResponse'));
+    expect(responses.map((r) => r.Properties.ResponseType).sort()).toEqual(
+      ['ACCESS_DENIED', 'AUTHORIZER_FAILURE', 'DEFAULT_4XX', 'DEFAULT_5XX', 'THROTTLED', 'UNAUTHORIZED'],
+    );
+    for (const response of responses) {
+      expect(response.Properties.ResponseParameters).toStrictEqual({
+        'gatewayresponse.header.Cache-Control': "'no-store'",
+        'gatewayresponse.header.Pragma': "'no-cache'",
+      });
+    }
+  });
+
   it('DEFAULT_4XX keeps API Gateway status and message in a JSON shape', () => {
     s.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'DEFAULT_4XX',

@@ -41,6 +41,7 @@ describe('importing the demo export', () => {
     expect(summary.items).toStrictEqual({ setting: 8, permission: 2, user: 7, token: 7, room: 9, team: 1, subscription: 13, message: 14 });
     expect(summary.documents.rocketchat_settings).toStrictEqual({ read: 9, skipped: 1 });
     expect(summary.documents.rocketchat_permissions).toStrictEqual({ read: 3, skipped: 1 });
+    expect(summary.warnings).toStrictEqual([]);
   });
 
   it('is idempotent: a second run leaves the same items', async () => {
@@ -93,6 +94,18 @@ describe('export formats', () => {
     const { store } = await storeFor('import-partial');
     const summary = await importExport(store, dir);
     expect(summary.items).toStrictEqual({ message: 1 });
+  });
+
+  it('warns, without failing, when the export lacks uniqueID or Site_Url', async () => {
+    const settings = (docs: object[]) => exportDir({ 'rocketchat_settings.json': docs.map((doc) => JSON.stringify(doc)).join('\n') + '\n' });
+    const { store } = await storeFor('import-identity');
+    const none = await importExport(store, await settings([{ _id: 'Language', value: 'en' }]));
+    expect(none.warnings).toHaveLength(2);
+    expect(none.warnings[0]).toMatch(/^setting uniqueID is missing: /);
+    expect(none.warnings[1]).toMatch(/^setting Site_Url is missing: /);
+    expect(none.items).toStrictEqual({ setting: 1 });
+    const emptySiteUrl = await importExport(store, await settings([{ _id: 'uniqueID', value: 'U1' }, { _id: 'Site_Url', value: ' ' }]));
+    expect(emptySiteUrl.warnings).toStrictEqual([expect.stringMatching(/^setting Site_Url is missing: /)]);
   });
 
   it.each([

@@ -54,6 +54,9 @@ const ROOMS = [
   { _id: 'announceRid', t: 'c', name: 'announcements', fname: 'Announcements', ro: true },
   { _id: 'mutedRid', t: 'p', name: 'quiet', fname: 'Quiet', muted: ['rodriq'] },
   { _id: 'archivedRid', t: 'p', name: 'old-project', fname: 'Old project' },
+  { _id: 'fnameOnlyRid', t: 'p', fname: 'Only Fname' },
+  { _id: 'federatedRid', t: 'c', name: 'fed-a1b2', fname: 'Matrix room', federated: true },
+  { _id: 'namedGroupDmRid', t: 'd', fname: 'Lunch crew', uids: ['rodriqId', 'aliceId', 'bobId'], usernames: ['rodriq', 'alice', 'bob'] },
 ];
 
 const sub = (id: string, userId: string, username: string, rid: string, t: string, unread: number, extra: object = {}) => ({
@@ -78,6 +81,9 @@ const SUBSCRIPTIONS = [
   sub('s7', 'rodriqId', 'rodriq', 'mutedRid', 'p', 0, { name: 'quiet' }),
   sub('s8', 'hansId', 'hans', 'generalRid', 'c', 4, { name: 'general' }),
   sub('s9', 'hansId', 'hans', 'aliceIdhansId', 'd', 0, { name: 'alice' }),
+  sub('s10', 'rodriqId', 'rodriq', 'fnameOnlyRid', 'p', 0, { fname: 'Only Fname' }),
+  sub('s11', 'rodriqId', 'rodriq', 'federatedRid', 'c', 0, { name: 'fed-a1b2', fname: 'Matrix room' }),
+  sub('s12', 'rodriqId', 'rodriq', 'namedGroupDmRid', 'd', 0, { name: 'alice, bob', fname: 'Alice Liddell, Bob Builder' }),
 ];
 
 const ALICE_U = { _id: 'aliceId', username: 'alice', name: 'Alice Liddell' };
@@ -117,6 +123,10 @@ const MESSAGES = [
   msg('mArchived', 'archivedRid', 'from the past'),
   msg('mHidden', 'generalRid', 'old version', { _hidden: true, parent: 'mGeneral' }),
   msg('mRemoved', 'generalRid', '', { t: 'rm' }),
+  msg('mFnameOnly', 'fnameOnlyRid', 'hi'),
+  msg('mFederated', 'federatedRid', 'hi'),
+  msg('mNamedGroupDm', 'namedGroupDmRid', 'hi'),
+  msg('mQuote', 'generalRid', '', { attachments: [{ text: 'the quoted message', message_link: 'http://localhost:3000/channel/general?msg=mGeneral', author_name: 'alice' }] }),
 ];
 
 const BASE_SETTINGS: Record<string, unknown> = {
@@ -280,9 +290,21 @@ describe('the answer', () => {
     expect((await push('bobId', 'mReadOnly')).data.notification.apn.category).toBe('MESSAGE_NOREPLY');
   });
 
-  it('hidden edit-history copies and removed messages are not found', async () => {
+  it('hidden edit-history copies are not found', async () => {
     await expect(push('rodriqId', 'mHidden')).rejects.toBeInstanceOf(MessageNotFound);
-    await expect(push('rodriqId', 'mRemoved')).rejects.toBeInstanceOf(MessageNotFound);
+  });
+
+  it('a removed message kept for "show deleted status" (t: rm) is answered like any other', async () => {
+    const answer = await push('rodriqId', 'mRemoved');
+    expect(answer.data.message).toMatchObject({ _id: 'mRemoved', t: 'rm', msg: '' });
+    expect([answer.data.notification.title, answer.data.notification.text, answer.data.notification.payload.messageType]).toEqual(['#general', 'alice: ', 'rm']);
+  });
+
+  it('gcm.image follows the Assets_favicon_192 setting: uploaded url, else defaultUrl', async () => {
+    await useSettings({ Site_Url: 'https://chat.example.com/rc', Assets_favicon_192: { url: 'assets/favicon_192.png', defaultUrl: 'images/logo/android-chrome-192x192.png' } });
+    expect((await push('rodriqId', 'mGeneral')).data.notification.gcm.image).toBe('https://chat.example.com/rc/assets/favicon_192.png');
+    await useSettings({ Assets_favicon_192: { defaultUrl: 'images/logo/android-chrome-192x192.png' } });
+    expect((await push('rodriqId', 'mGeneral')).data.notification.gcm.image).toBe('http://localhost:3000/images/logo/android-chrome-192x192.png');
   });
 });
 
@@ -336,9 +358,26 @@ describe('title and text by room type', () => {
     expect(await titleAndText('rodriqId', 'mGroupDm')).toEqual(['#alice, bob', 'bob: see plan.md']);
   });
 
-  it('group direct with UI_Use_Real_Name: the subscription fname and the sender name', async () => {
+  it('group direct with UI_Use_Real_Name: still the subscription name (usernames), the sender by name', async () => {
     await useSettings({ UI_Use_Real_Name: true });
-    expect(await titleAndText('rodriqId', 'mGroupDm')).toEqual(['#Alice Liddell, Bob Builder', 'Bob Builder: see plan.md']);
+    expect(await titleAndText('rodriqId', 'mGroupDm')).toEqual(['#alice, bob', 'Bob Builder: see plan.md']);
+  });
+
+  it('group direct whose room has an fname: that fname with real names, else the room name (missing: "#")', async () => {
+    expect(await titleAndText('rodriqId', 'mNamedGroupDm')).toEqual(['#', 'alice: hi']);
+    await useSettings({ UI_Use_Real_Name: true });
+    expect(await titleAndText('rodriqId', 'mNamedGroupDm')).toEqual(['#Lunch crew', 'Alice Liddell: hi']);
+  });
+
+  it('a group without a name: "#" while special characters are off, its fname when on', async () => {
+    expect(await titleAndText('rodriqId', 'mFnameOnly')).toEqual(['#', 'alice: hi']);
+    await useSettings({ UI_Allow_room_names_with_special_chars: true });
+    expect(await titleAndText('rodriqId', 'mFnameOnly')).toEqual(['#Only Fname', 'alice: hi']);
+  });
+
+  it('a federated channel: its fname, special characters on or off', async () => {
+    expect((await titleAndText('rodriqId', 'mFederated'))[0]).toBe('#Matrix room');
+    expect((await push('rodriqId', 'mFederated')).data.notification.payload.name).toBe('fed-a1b2');
   });
 
   it('discussion: `#` + its fname, reached through the parent channel', async () => {
@@ -404,6 +443,10 @@ describe('message body', () => {
     expect((await titleAndText('hansId', 'mImage'))[1]).toBe('alice: hat ein Bild hochgeladen');
   });
 
+  it('a quote attachment without text falls through to the (empty) text', async () => {
+    expect(await titleAndText('rodriqId', 'mQuote')).toEqual(['#general', 'alice: ']);
+  });
+
   it('no message text with a file attachment: "Uploaded a file"', async () => {
     expect(await titleAndText('rodriqId', 'mFile')).toEqual(['alice', 'Uploaded a file']);
     await useSettings({ Language: 'es' });
@@ -419,7 +462,7 @@ describe('message body', () => {
   });
 
   it('markdown removed and emoji shortnames turned into emoji', async () => {
-    expect((await titleAndText('rodriqId', 'mMarkdown'))[1]).toBe('alice: Heads up\nquoted\nold new docs site npm test');
+    expect((await titleAndText('rodriqId', 'mMarkdown'))[1]).toBe('alice: Heads up\n quoted\nold new docs site npm test');
     expect((await titleAndText('rodriqId', 'mGeneral'))[1]).toBe('alice: hello team 😄');
   });
 

@@ -153,6 +153,14 @@ describe('the answer', () => {
       expect(n.payload.host).toBe(host);
       expect(n.gcm.image).toBe(`${host}images/logo/android-chrome-192x192.png`);
     });
+
+    it("gcm.image is the Assets_favicon_192 setting's path under Site_Url, or its absolute URL as it is", () => {
+      const image = (favicon192: string, siteUrl = 'https://chat.example.com/rc/') => build({ settings: settings({ siteUrl, favicon192 }) }).gcm.image;
+      expect(image('assets/favicon_192.png')).toBe('https://chat.example.com/rc/assets/favicon_192.png');
+      expect(image('/assets/favicon_192.png/')).toBe('https://chat.example.com/rc/assets/favicon_192.png');
+      expect(image('assets/favicon_192.png?v=2', 'http://localhost:3000')).toBe('http://localhost:3000/assets/favicon_192.png?v=2');
+      expect(image('https://cdn.example.com/icon.png')).toBe('https://cdn.example.com/icon.png');
+    });
   });
 
   describe('apn category', () => {
@@ -169,7 +177,11 @@ describe('the answer', () => {
       expect(build({ room: { ...vb, muted: ['bob', 'rodriq'] } }).apn.category).toBe('MESSAGE_NOREPLY');
       // the sender's mute does not matter, nor a receiver without username
       expect(build({ room: { ...vb, muted: ['alice'] } }).apn.category).toBe('MESSAGE');
-      expect(build({ room: { ...vb, muted: ['rodriq'] }, receiver: { id: 'x', roles: [] } }).apn.category).toBe('MESSAGE');
+    });
+
+    it('is MESSAGE_NOREPLY for a receiver without username (Rocket.Chat offers no Reply then)', () => {
+      expect(build({ receiver: { id: 'x', roles: [] } }).apn.category).toBe('MESSAGE_NOREPLY');
+      expect(build({ receiver: { id: 'x', username: '', roles: [] } }).apn.category).toBe('MESSAGE_NOREPLY');
     });
   });
 
@@ -230,10 +242,46 @@ describe('title and text', () => {
     expect('name' in n.payload).toBe(false);
   });
 
-  it('group direct with real names: the subscription fname and the sender name', () => {
+  it('group direct with real names: still the subscription name (its fname only when the room has an fname)', () => {
     const n = build({ room: groupDm, subscription: groupDmSub, settings: settings({ useRealName: true }) });
-    expect([n.title, n.text]).toEqual(['#Alice Liddell, Bob Builder', 'Alice Liddell: hello']);
+    expect([n.title, n.text]).toEqual(['#alice, bob', 'Alice Liddell: hello']);
     expect(n.payload.senderName).toBe('Alice Liddell');
+    const named = build({ room: { ...groupDm, fname: 'Lunch crew' }, subscription: groupDmSub, settings: settings({ useRealName: true }) });
+    expect(named.title).toBe('#Lunch crew');
+  });
+
+  it('group direct with a name of its own: the room names it, not the subscription', () => {
+    const withName: Room = { ...groupDm, name: 'lunch-crew', fname: 'Lunch crew' };
+    expect(build({ room: withName, subscription: groupDmSub }).title).toBe('#lunch-crew');
+    expect(build({ room: withName, subscription: groupDmSub, settings: settings({ useRealName: true }) }).title).toBe('#Lunch crew');
+    // an fname alone: real names off read the room's (missing) name
+    expect(build({ room: { ...groupDm, fname: 'Lunch crew' }, subscription: groupDmSub }).title).toBe('#');
+  });
+
+  it('a missing name gives the title "#", never a fallback to the other name', () => {
+    expect(build({ room: groupDm }).title).toBe('#');
+    expect(build({ room: { ...groupDm }, subscription: { ...groupDmSub, name: undefined }, settings: settings({ useRealName: true }) }).title).toBe('#');
+    expect(build({ room: { ...design, name: undefined } }).title).toBe('#');
+    expect(build({ room: { ...discussion, fname: undefined } }).title).toBe('#');
+  });
+
+  it('special characters off: the name only, no fallback to the fname', () => {
+    const onlyFname: Room = { id: 'r', t: 'p', fname: 'Only Fname' };
+    expect(build({ room: onlyFname }).title).toBe('#');
+    expect(build({ room: onlyFname, settings: settings({ allowSpecialCharsInRoomNames: true }) }).title).toBe('#Only Fname');
+  });
+
+  it('a federated channel or group: its fname, whatever the special-chars setting', () => {
+    const federated: Room = { id: 'r', t: 'c', name: 'a1b2c3', fname: 'Matrix room', federated: true };
+    expect(build({ room: federated }).title).toBe('#Matrix room');
+    expect(build({ room: { ...federated, t: 'p' }, settings: settings({ allowSpecialCharsInRoomNames: true }) }).title).toBe('#Matrix room');
+  });
+
+  it('omnichannel and other room types are no group chats: titled by the sender', () => {
+    for (const t of ['l', 'v']) {
+      const n = build({ room: { id: 'lr', t, name: 'Visitor', fname: 'Visitor' } });
+      expect([n.title, n.text]).toEqual(['alice', 'hello']);
+    }
   });
 
   it('discussion: its fname, whatever the special-chars setting', () => {
@@ -305,17 +353,36 @@ describe('title and text', () => {
       expect(build({ room: dm, settings: hidden, doc: { t: 'e2e', msg: 'cipher' } }).text).toBe('You have a new message');
     });
 
-    it('an empty message with an image attachment: "Uploaded an image"', () => {
-      expect(build({ doc: { msg: '', attachments: [{ title: 'cat.png', image_type: 'image/png', image_url: '/file-upload/x/cat.png' }] } }).text).toBe(
-        'alice: Uploaded an image',
-      );
-      expect(build({ room: dm, doc: { msg: undefined, attachments: [{ image_type: 'image/jpeg' }] } }).text).toBe('Uploaded an image');
+    const IMAGE = { type: 'file', title: 'cat.png', image_type: 'image/png', image_url: '/file-upload/x/cat.png' };
+
+    it('an empty message with an image file attachment: "Uploaded an image"', () => {
+      expect(build({ doc: { msg: '', attachments: [IMAGE] } }).text).toBe('alice: Uploaded an image');
+      expect(build({ room: dm, doc: { msg: undefined, attachments: [{ ...IMAGE, image_type: 'image/jpeg' }] } }).text).toBe('Uploaded an image');
     });
 
-    it('an empty message with another attachment: "Uploaded a file"; the first attachment decides', () => {
+    it('a file attachment without image_url or image_type: "Uploaded a file"', () => {
       expect(build({ room: dm, doc: { msg: '', attachments: [{ title: 'report.pdf', type: 'file' }] } }).text).toBe('Uploaded a file');
-      expect(build({ room: dm, doc: { msg: '', attachments: [{ title: 'a.pdf' }, { image_type: 'image/png' }] } }).text).toBe('Uploaded a file');
-      expect(build({ room: dm, doc: { msg: undefined, attachments: [{ image_type: 'image/png' }, { title: 'a.pdf' }] } }).text).toBe('Uploaded an image');
+      const { image_url: _url, ...withoutUrl } = IMAGE;
+      const { image_type: _type, ...withoutType } = IMAGE;
+      expect(build({ room: dm, doc: { msg: '', attachments: [withoutUrl] } }).text).toBe('Uploaded a file');
+      expect(build({ room: dm, doc: { msg: '', attachments: [withoutType] } }).text).toBe('Uploaded a file');
+    });
+
+    it('only a file attachment (type "file") gets upload wording; quotes and bot attachments fall through', () => {
+      expect(build({ room: dm, doc: { msg: '', attachments: [{ image_type: 'image/png', image_url: '/x.png' }] } }).text).toBe('');
+      expect(build({ doc: { msg: '', attachments: [{ text: 'quoted message', message_link: 'https://x/y' }] } }).text).toBe('alice: ');
+      expect(build({ room: dm, doc: { msg: '', attachments: ['not an object'] } }).text).toBe('');
+    });
+
+    it('the first attachment decides', () => {
+      expect(build({ room: dm, doc: { msg: '', attachments: [{ type: 'file', title: 'a.pdf' }, IMAGE] } }).text).toBe('Uploaded a file');
+      expect(build({ room: dm, doc: { msg: undefined, attachments: [IMAGE, { type: 'file', title: 'a.pdf' }] } }).text).toBe('Uploaded an image');
+      expect(build({ room: dm, doc: { msg: '', attachments: [{ text: 'quote' }, IMAGE] } }).text).toBe('');
+    });
+
+    it('a removed message (t: "rm", empty msg) has an empty body', () => {
+      expect(build({ doc: { t: 'rm', msg: '' } }).text).toBe('alice: ');
+      expect(build({ doc: { t: 'rm', msg: '' } }).payload.messageType).toBe('rm');
     });
 
     it('attachments do not replace a message text', () => {
@@ -341,7 +408,7 @@ describe('title and text', () => {
     });
 
     it('e2e file upload (empty msg, attachment): the upload text', () => {
-      expect(build({ room: dm, doc: { t: 'e2e', msg: '', attachments: [{ image_type: 'image/png' }] } }).text).toBe('Uploaded an image');
+      expect(build({ room: dm, doc: { t: 'e2e', msg: '', attachments: [IMAGE] } }).text).toBe('Uploaded an image');
     });
 
     it('non-e2e messages carry no msg or content in the payload', () => {
@@ -360,13 +427,7 @@ describe('title and text', () => {
         room: dm,
         doc: { msg: '# Title\n> quoted\n*bold* _italic_ ~strike~ `code` [docs](https://example.com/docs) <https://example.com|site>\n```js\nlet a = 1;\n```' },
       });
-      expect(n.text).toBe('Title\nquoted\nbold italic strike code docs site\nlet a = 1;');
-    });
-
-    it('puts code back in place when a fence follows inline code', () => {
-      expect(build({ room: dm, doc: { msg: 'run `npm test`, then:\n```sh\nnpm start\n```' } }).text).toBe('run npm test, then:\nnpm start');
-      expect(build({ room: dm, doc: { msg: '`a` ```b``` `c` ```d```' } }).text).toBe('a b c d');
-      expect(build({ room: dm, doc: { msg: '`x ```y``` z`' } }).text).toBe('x y z');
+      expect(n.text).toBe('Title\n quoted\nbold italic strike code docs site\njs\nlet a = 1;\n');
     });
 
     it('combines emoji and markdown', () => {
@@ -427,7 +488,9 @@ describe('title and text', () => {
 
       it('else the Language setting', () => {
         expect(build({ room: dm, settings: settings({ ...hidden, language: 'fr' }) }).text).toBe('Vous avez un nouveau message');
-        expect(build({ room: dm, settings: settings({ language: 'es' }), doc: { msg: '', attachments: [{ image_type: 'image/png' }] } }).text).toBe(
+        // an empty user language is no language (Rocket.Chat: `receiver.language || Language`)
+        expect(build({ room: dm, receiver: { ...RECEIVER, language: '' }, settings: settings({ ...hidden, language: 'fr' }) }).text).toBe('Vous avez un nouveau message');
+        expect(build({ room: dm, settings: settings({ language: 'es' }), doc: { msg: '', attachments: [{ type: 'file', image_url: '/x.png', image_type: 'image/png' }] } }).text).toBe(
           'Ha subido una imagen',
         );
         expect(build({ room: dm, settings: settings({ language: 'ru' }), doc: { t: 'e2e', msg: 'c' } }).text).toBe('Зашифрованное сообщение');

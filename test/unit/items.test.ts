@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { hashLoginToken } from '../../lib/auth';
+import type { Json } from '../../lib/ejson';
 import {
   InvalidDocument,
   itemsForDocument,
@@ -111,13 +112,13 @@ describe('users', () => {
     expect(Number.isInteger(expected)).toBe(true);
   });
 
-  it('hashes a raw `token` and never stores it', () => {
+  it('ignores a legacy raw `token` entry, as Rocket.Chat does: neither hashed nor stored', () => {
     const raw = 'RawLegacyMeteorToken-7f3a9c';
-    const doc: Document = { _id: 'u', services: { resume: { loginTokens: [{ when: WHEN, token: raw }] } } };
+    const doc: Document = { _id: 'u', services: { resume: { loginTokens: [{ when: WHEN, token: raw }, { when: WHEN, hashedToken: 'H' }] } } };
     const { items } = itemsForDocument('users', doc, CONTEXT);
-    const hash = hashLoginToken(raw);
-    expect(bySk(items, `TOKEN#${hash}`)?.hashedToken).toBe(hash);
+    expect(items.map((item) => item.sk)).toEqual(['USER', 'TOKEN#H']);
     expect(JSON.stringify(items)).not.toContain(raw);
+    expect(JSON.stringify(items)).not.toContain(hashLoginToken(raw));
   });
 
   it('prefers hashedToken when both are present, and stores a token listed twice once', () => {
@@ -190,10 +191,17 @@ describe('rooms', () => {
     expect(entity).toBe('room');
     expect(items).toHaveLength(1);
     expect(toRoom('r1', items[0]!)).toStrictEqual({
-      id: 'r1', t: 'c', name: 'general', fname: 'General', prid: undefined, teamId: undefined, teamMain: false,
+      id: 'r1', t: 'c', name: 'general', fname: 'General', prid: undefined, federated: undefined, teamId: undefined, teamMain: false,
       ro: true, muted: ['bob'], uidsCount: 3, servedById: 'agent1', open: false, departmentId: undefined,
     });
     expect(JSON.stringify(items)).not.toContain('lastMessage');
+  });
+
+  it('keeps `federated: true` (a federated room is named by its fname), nothing else', () => {
+    const room = (federated: Json) => toRoom('r1', itemsForDocument('rocketchat_room', { _id: 'r1', t: 'c', name: 'n', federated }, CONTEXT).items[0]!)!;
+    expect(room(true).federated).toBe(true);
+    expect(room(false).federated).toBeUndefined();
+    expect(room('true').federated).toBeUndefined();
   });
 
   it('a team main room also writes the team item', () => {
@@ -294,17 +302,23 @@ describe('messages', () => {
   it('are stored whole and read back whole', () => {
     const { entity, items } = itemsForDocument('rocketchat_message', doc, CONTEXT);
     expect(entity).toBe('message');
-    expect(items[0]).toMatchObject({ pk: 'MSG#m1', sk: 'MSG', rid: 'r1', hidden: false });
+    expect(items[0]).toMatchObject({ pk: 'MSG#m1', sk: 'MSG', rid: 'r1' });
     expect(toMessage('m1', items[0]!)).toStrictEqual({ id: 'm1', rid: 'r1', document: doc });
   });
 
-  it('an edit-history copy (_hidden) and a removed message (t: rm) are hidden: read back as not found', () => {
-    for (const hidden of [{ ...doc, _hidden: true }, { ...doc, t: 'rm', msg: '' }]) {
-      const item = itemsForDocument('rocketchat_message', hidden, CONTEXT).items[0]!;
-      expect(item.hidden).toBe(true);
-      expect(toMessage('m1', item)).toBeUndefined();
-    }
-    expect(itemsForDocument('rocketchat_message', { ...doc, _hidden: false, t: 'uj' }, CONTEXT).items[0]!.hidden).toBe(false);
+  it('an edit-history copy (_hidden) reads back as not found', () => {
+    const item = itemsForDocument('rocketchat_message', { ...doc, _hidden: true }, CONTEXT).items[0]!;
+    expect(toMessage('m1', item)).toBeUndefined();
+    const shown = { ...doc, _hidden: false, t: 'uj' };
+    expect(toMessage('m1', itemsForDocument('rocketchat_message', shown, CONTEXT).items[0]!)?.document).toStrictEqual(shown);
+  });
+
+  it('a removed message kept for "show deleted status" (t: rm) reads back whole, as Rocket.Chat answers it', () => {
+    const removed = { ...doc, t: 'rm', msg: '' };
+    expect(toMessage('m1', itemsForDocument('rocketchat_message', removed, CONTEXT).items[0]!)).toStrictEqual({ id: 'm1', rid: 'r1', document: removed });
+    // an item written when removed messages were still flagged hidden is answered too
+    const legacy = { ...itemsForDocument('rocketchat_message', removed, CONTEXT).items[0]!, hidden: true };
+    expect(toMessage('m1', legacy)?.document).toStrictEqual(removed);
   });
 
   it('big messages are stored gzip-compressed and read back equal', () => {
@@ -338,7 +352,7 @@ describe('messages', () => {
   });
 
   it('an unreadable item reads as not found', () => {
-    expect(toMessage('m1', { pk: 'MSG#m1', sk: 'MSG', hidden: false })).toBeUndefined();
+    expect(toMessage('m1', { pk: 'MSG#m1', sk: 'MSG' })).toBeUndefined();
     expect(toMessage('m1', { pk: 'MSG#m1', sk: 'MSG', document: '{}' })).toBeUndefined();
   });
 });
