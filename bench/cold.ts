@@ -4,7 +4,7 @@
  * bundles that only make the raw SDK calls (bench/minimal/*).
  */
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
@@ -33,6 +33,9 @@ export const CDK_BUNDLING: BuildOptions = {
   logLevel: 'silent',
 };
 
+/** As PushFunction's afterBundling hook: data files the code reads beside itself, copied when the bundle names them. */
+const RUNTIME_FILES = ['lib/notification/emoji-shortnames.json'];
+
 /** The Lambda environment the stack gives both functions (infra/push-get-stack.ts, PushFunction). */
 export function lambdaEnvironment(functionName: string, tableName: string, endpoint: string, sourceMaps: boolean): Record<string, string> {
   return {
@@ -54,6 +57,8 @@ export interface BundleInfo {
   bytes: number;
   gzipBytes: number;
   mapBytes: number;
+  /** Data files shipped beside the bundle and read on first use (not at import). */
+  runtimeFileBytes: number;
   /** Biggest contributors to the output, by package (or source folder), in bytes of output. */
   largestInputs: { input: string; bytes: number }[];
 }
@@ -72,6 +77,7 @@ export interface ColdSample {
   importMs: number;
   firstAnswerMs: number;
   importAndAnswerMs: number;
+  importAndAnswerCpuMs: number;
   maxRssMiB: number;
   /** Parent's view: spawn until the report arrived. */
   wallMs: number;
@@ -85,6 +91,7 @@ export interface ColdSummary {
   medianImportMs: number;
   medianFirstAnswerMs: number;
   medianImportAndAnswerMs: number;
+  medianImportAndAnswerCpuMs: number;
   medianProcessMs: number;
   medianWallMs: number;
   medianMaxRssMiB: number;
@@ -98,6 +105,13 @@ export async function bundle(name: string, entry: string, outDir: string): Promi
   const result = await build({ ...CDK_BUNDLING, entryPoints: [join(REPO_ROOT, entry)], outfile: file, metafile: true, absWorkingDir: REPO_ROOT });
   const code = await readFile(file);
   const map = await stat(`${file}.map`);
+  let runtimeFileBytes = 0;
+  for (const path of RUNTIME_FILES) {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    if (!code.includes(name)) continue;
+    await copyFile(join(REPO_ROOT, path), join(dir, name));
+    runtimeFileBytes += (await stat(join(dir, name))).size;
+  }
   return {
     name,
     entry,
@@ -105,6 +119,7 @@ export async function bundle(name: string, entry: string, outDir: string): Promi
     bytes: code.length,
     gzipBytes: gzipSync(code).length,
     mapBytes: map.size,
+    runtimeFileBytes,
     largestInputs: largestInputs(result.metafile, 8),
   };
 }
@@ -182,6 +197,7 @@ export async function measureColdStarts(driver: string, variants: ColdVariant[],
       medianImportMs: pick('importMs'),
       medianFirstAnswerMs: pick('firstAnswerMs'),
       medianImportAndAnswerMs: pick('importAndAnswerMs'),
+      medianImportAndAnswerCpuMs: pick('importAndAnswerCpuMs'),
       medianProcessMs: pick('sinceProcessStartMs'),
       medianWallMs: pick('wallMs'),
       medianMaxRssMiB: pick('maxRssMiB'),

@@ -36,7 +36,7 @@ export const QUICK: BenchPlan = {
   tableBlocks: 4,
   engineWarmup: { count: 2_000, maxMs: 4_000 },
   loopMaxMs: 8_000,
-  coldRuns: 5,
+  coldRuns: 9,
   coldDiagnostics: false,
   coldMaxMs: 30_000,
   load: { connections: 10, durationS: 3, warmupS: 1 },

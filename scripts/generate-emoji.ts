@@ -25,6 +25,7 @@ for (const [hexcode, names] of Object.entries(joypixels)) {
   for (const name of [names].flat()) map[name] = fullyQualified(emoji);
 }
 
+// One entry per line, sorted by name: lib/notification/emoji.ts binary-searches the lines in place.
 const lines = Object.keys(map)
   .sort()
   .map((name) => `${JSON.stringify(name)}:${JSON.stringify(map[name])}`);

@@ -55,4 +55,10 @@ describe('shortnamesToUnicode', () => {
     expect(map['grinning']).toBe('😀');
     expect(map['thumbup']).toBe('👍');
   });
+
+  it('finds every entry of the generated table (read in place: one entry per line, sorted by name)', () => {
+    const map: Record<string, string> = emojiByShortname;
+    const wrong = Object.entries(map).filter(([name, emoji]) => shortnamesToUnicode(`:${name}:`) !== emoji);
+    expect(wrong).toEqual([]);
+  });
 });
