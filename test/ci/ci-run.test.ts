@@ -66,6 +66,11 @@ describe('.ci/run closing line', () => {
     await expect(ciRun({ FAKE_TEST_OUTPUT: '\\n5 passed, 2 failed\\n' })).resolves.toStrictEqual({ exitCode: 1, lastLine: '5 passed, 2 failed' });
   });
 
+  it('a lint failure is one more failure, and the tests still run', async () => {
+    const fake = { FAKE_LINT_OUTPUT: '[warn] lib/x.ts\\n', FAKE_LINT_STATUS: '1', FAKE_TEST_OUTPUT: '\\n7 passed, 0 failed\\n' };
+    await expect(ciRun(fake)).resolves.toStrictEqual({ exitCode: 1, lastLine: '7 passed, 1 failed' });
+  });
+
   it('npm ci failing ends with one failure', async () => {
     await expect(ciRun({ FAKE_CI_STATUS: '1' })).resolves.toStrictEqual({ exitCode: 1, lastLine: '0 passed, 1 failed' });
   });
