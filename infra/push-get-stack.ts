@@ -32,15 +32,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import {
-  BADGE_INDEX,
-  BADGE_INDEX_KEY,
-  PK,
-  SK,
-  SUB_ID_INDEX,
-  SUB_ID_INDEX_KEY,
-  TTL_ATTRIBUTE,
-} from '../lib/store/keys';
+import { BADGE_INDEX } from '../lib/store/keys';
+import { TABLE_SCHEMA } from '../lib/store/table-schema';
 import { INTERNAL_ERROR_BODY, unauthorizedBody } from '../functions/commons/http';
 import { PushFunction } from './constructs/push-function';
 
@@ -223,27 +216,23 @@ export class PushGetStack extends Stack {
 
   private createTable(removalPolicy: RemovalPolicy, deletionProtection: boolean): Table {
     const table = new Table(this, 'Table', {
-      partitionKey: { name: PK, type: AttributeType.STRING },
-      sortKey: { name: SK, type: AttributeType.STRING },
+      partitionKey: { name: TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.sortKey, type: AttributeType.STRING },
       // Push traffic follows chat traffic (bursty, idle at night): pay per request, no capacity planning.
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection,
-      timeToLiveAttribute: TTL_ATTRIBUTE,
+      timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
       removalPolicy,
     });
-    table.addGlobalSecondaryIndex({
-      indexName: BADGE_INDEX,
-      partitionKey: { name: BADGE_INDEX_KEY, type: AttributeType.STRING },
-      // The badge is a sum of `unread`; projecting only that keeps the index items tiny.
-      projectionType: ProjectionType.INCLUDE,
-      nonKeyAttributes: ['unread'],
-    });
-    table.addGlobalSecondaryIndex({
-      indexName: SUB_ID_INDEX,
-      partitionKey: { name: SUB_ID_INDEX_KEY, type: AttributeType.STRING },
-      projectionType: ProjectionType.KEYS_ONLY,
-    });
+    for (const index of TABLE_SCHEMA.indexes) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        projectionType: ProjectionType[index.projection.type],
+        nonKeyAttributes: index.projection.type === 'INCLUDE' ? [...index.projection.nonKeyAttributes] : undefined,
+      });
+    }
     return table;
   }
 
