@@ -34,23 +34,16 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { BADGE_INDEX } from '../lib/store/keys';
 import { TABLE_SCHEMA } from '../lib/store/table-schema';
-import { INTERNAL_ERROR_BODY, unauthorizedBody } from '../functions/commons/http';
+import { INTERNAL_ERROR_BODY, STATUS_BY_OUTCOME, unauthorizedBody } from '../functions/commons/http';
+import { AUTHORIZER_OUTCOMES, type AuthorizerOutcome, type OutcomeKind } from '../functions/commons/outcomes';
 import { PushFunction } from './constructs/push-function';
 
 /** CloudWatch namespace and `service` dimension of the Powertools metrics both functions emit. */
 const METRICS_NAMESPACE = 'PushGet';
 const SERVICE_NAME = 'push-get';
-/** Outcome metrics of the handler, in the order of the contract's checks. */
-export const HANDLER_OUTCOME_METRICS = [
-  'Ok',
-  'BadRequest',
-  'MessageNotFound',
-  'RoomNotFound',
-  'NotAllowed',
-  'SenderNotFound',
-  'Error',
-] as const;
-export const AUTHORIZER_OUTCOME_METRICS = ['Authorized', 'Unauthorized'] as const;
+/** Outcome metrics of the handler (every OutcomeKind, in the order of the contract's checks) and of the authorizer. */
+export const HANDLER_OUTCOME_METRICS = Object.keys(STATUS_BY_OUTCOME) as OutcomeKind[];
+export const AUTHORIZER_OUTCOME_METRICS = AUTHORIZER_OUTCOMES;
 
 /** The only route. Path parts are API Gateway resources, so the stage prefix (`/prod`) comes for free. */
 const PUSH_GET_PATH = 'api/v1/push.get';
@@ -314,7 +307,7 @@ export class PushGetStack extends Stack {
     return new SnsAction(topic);
   }
 
-  private powertoolsMetric(metricName: string, dimensions: Record<string, string> = {}): Metric {
+  private powertoolsMetric(metricName: OutcomeKind | AuthorizerOutcome | 'ColdStart', dimensions: Record<string, string> = {}): Metric {
     return new Metric({
       namespace: METRICS_NAMESPACE,
       metricName,

@@ -3,6 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { hashLoginToken, isLoginValid } from '../../lib/auth';
 import { headerValue } from '../../lib/headers';
+import type { AuthorizerOutcome } from '../commons/outcomes';
 import { errorFields, logger, metrics, store } from '../commons/runtime';
 
 export async function handler(event: APIGatewayRequestAuthorizerEvent, context?: Context): Promise<APIGatewayAuthorizerResult> {
@@ -20,7 +21,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent, context?:
     if (!isLoginValid(user, stored, hashedToken, Date.now(), settings.loginExpirationDays)) {
       return refuse('invalid login');
     }
-    metrics.addMetric('Authorized', MetricUnit.Count, 1);
+    count('Authorized');
     return {
       principalId: user.id,
       policyDocument: {
@@ -42,7 +43,11 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent, context?:
 
 /** API Gateway turns exactly this error into its 401 UNAUTHORIZED gateway response. */
 function refuse(reason: string): never {
-  metrics.addMetric('Unauthorized', MetricUnit.Count, 1);
+  count('Unauthorized');
   logger.info('refused', { reason });
   throw new Error('Unauthorized');
+}
+
+function count(outcome: AuthorizerOutcome): void {
+  metrics.addMetric(outcome, MetricUnit.Count, 1);
 }
