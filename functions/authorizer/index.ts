@@ -3,6 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { hashLoginToken, isLoginValid } from '../../lib/auth';
 import { headerValue } from '../../lib/headers';
+import { encodeAuthorizerContext } from '../commons/authorizer-context';
 import type { AuthorizerOutcome } from '../commons/outcomes';
 import { errorFields, logger, metrics, store } from '../commons/runtime';
 
@@ -28,8 +29,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent, context?:
         Version: '2012-10-17',
         Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
       },
-      // API Gateway hands these to the handler as strings.
-      context: { userId: user.id, username: user.username ?? '', roles: JSON.stringify(user.roles), language: user.language ?? '' },
+      context: encodeAuthorizerContext(user),
     };
   } catch (error) {
     if (!(error instanceof Error && error.message === 'Unauthorized')) {

@@ -2,10 +2,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { Unauthorized, PushGetError } from '../../lib/errors';
-import { receiverFromAuthorizer } from '../../lib/headers';
-import { getPushNotification, messageIdFrom } from '../../lib/push-get';
+import { getPushNotification } from '../../lib/push-get';
+import { decodeAuthorizerContext } from '../commons/authorizer-context';
 import { errorResponse, ok } from '../commons/http';
 import type { OutcomeKind } from '../commons/outcomes';
+import { messageIdFrom } from './query';
 import { errorFields, logger, metrics, store } from '../commons/runtime';
 
 export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
@@ -13,7 +14,7 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
   logger.setCorrelationId(event.requestContext?.requestId);
   metrics.captureColdStartMetric();
   try {
-    const receiver = receiverFromAuthorizer(event.requestContext?.authorizer);
+    const receiver = decodeAuthorizerContext(event.requestContext?.authorizer);
     if (!receiver) {
       throw new Unauthorized();
     }
