@@ -3,12 +3,36 @@
  * store steps (the message, then everything else at once), check access, build the answer.
  */
 import { canAccessRoom, type AccessFacts } from './access';
-import type { Message, Receiver, Room, Subscription } from './domain';
+import type { Message, Receiver, Room, Sender, Subscription, Team } from './domain';
 import { MessageNotFound, NotAllowed, RoomNotFound, SenderNotFound } from './errors';
 import { buildNotification, type Notification } from './notification/build';
-import type { DynamoStore } from './store/dynamo-store';
+import type { Permissions, PushSettings } from './settings';
 
-export type PushGetStore = Pick<DynamoStore, 'message' | 'messageContext' | 'roomWithSubscription' | 'subscription' | 'team'>;
+export interface DeploymentConfig {
+  settings: PushSettings;
+  permissions: Permissions;
+}
+
+/** Everything the use case needs once it knows the message's room, read in one step. */
+export interface MessageContext {
+  room?: Room;
+  subscription?: Subscription;
+  sender?: Sender;
+  badge: number;
+  config: DeploymentConfig;
+}
+
+/** The use case's port: what it reads from a store (lib/store/dynamo-store.ts implements it). */
+export interface PushGetStore {
+  /** The message, read consistently (the push arrives right after it was written); undefined when missing or hidden. */
+  message(messageId: string): Promise<Message | undefined>;
+  /** Room, the receiver's subscription, the sender, the badge and the deployment's settings and permissions. */
+  messageContext(message: Message, receiverId: string, senderId: string | undefined): Promise<MessageContext>;
+  /** A room and the user's subscription to it (discussion parents, team main rooms). */
+  roomWithSubscription(rid: string, userId: string): Promise<{ room?: Room; subscription?: Subscription }>;
+  subscription(userId: string, rid: string): Promise<Subscription | undefined>;
+  team(teamId: string): Promise<Team | undefined>;
+}
 
 export interface PushGetAnswer {
   data: { message: Message['document']; notification: Notification };
