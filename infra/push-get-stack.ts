@@ -33,6 +33,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { BADGE_INDEX } from '../lib/store/keys';
+import { ACCESS_NEEDS, type AccessNeeds } from '../lib/store/access-needs';
 import { TABLE_SCHEMA } from '../lib/store/table-schema';
 import { INTERNAL_ERROR_BODY, STATUS_BY_OUTCOME, unauthorizedBody } from '../functions/commons/http';
 import { AUTHORIZER_OUTCOMES, type AuthorizerOutcome, type OutcomeKind } from '../functions/commons/outcomes';
@@ -129,7 +130,6 @@ export class PushGetStack extends Stack {
     this.table = props.existingTableName
       ? Table.fromTableName(this, 'Table', props.existingTableName)
       : this.createTable(props.tableRemovalPolicy ?? RemovalPolicy.RETAIN, props.deletionProtection ?? stageName === 'prod');
-    const badgeIndexArn = `${this.table.tableArn}/index/${BADGE_INDEX}`;
 
     const environment = {
       TABLE_NAME: this.table.tableName,
@@ -147,14 +147,7 @@ export class PushGetStack extends Stack {
       logRetention,
       environment,
     });
-    // One BatchGetItem per call (user, token and, when its cache is stale, settings and
-    // permissions); GetItem is the single-item form of the same read. The table only, no index.
-    this.authorizerFunction.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
-        resources: [this.table.tableArn],
-      }),
-    );
+    this.grantStoreAccess(this.authorizerFunction, ACCESS_NEEDS.authorizer);
 
     this.handlerFunction = new PushFunction(this, 'Handler', {
       entry: 'functions/push-get/index.ts',
@@ -164,16 +157,7 @@ export class PushGetStack extends Stack {
       logRetention,
       environment,
     });
-    this.handlerFunction.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
-        resources: [this.table.tableArn],
-      }),
-    );
-    // The badge is a Query on the sparse `badge` index; nothing else reads an index.
-    this.handlerFunction.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [badgeIndexArn] }),
-    );
+    this.grantStoreAccess(this.handlerFunction, ACCESS_NEEDS.handler);
 
     // --- REST API -------------------------------------------------------------------------------
     this.api = this.createApi(stageName, logRetention, props);
@@ -205,6 +189,16 @@ export class PushGetStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'AuthorizerFunctionName', { value: this.authorizerFunction.function.functionName });
     new CfnOutput(this, 'HandlerFunctionName', { value: this.handlerFunction.function.functionName });
+  }
+
+  /** Exactly the actions the function's store calls need (lib/store/access-needs.ts), table and indexes apart. */
+  private grantStoreAccess(fn: PushFunction, needs: AccessNeeds): void {
+    fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: needs.table.map((action) => `dynamodb:${action}`), resources: [this.table.tableArn] }));
+    for (const [indexName, actions] of Object.entries(needs.indexes)) {
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: actions.map((action) => `dynamodb:${action}`), resources: [`${this.table.tableArn}/index/${indexName}`] }),
+      );
+    }
   }
 
   private createTable(removalPolicy: RemovalPolicy, deletionProtection: boolean): Table {

@@ -32,21 +32,6 @@ const MEMORY_MB = 512;
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __pushGetCreateRequire } from 'node:module'; const require = __pushGetCreateRequire(import.meta.url);";
 
-/**
- * Data files the code reads at run time, next to itself (`new URL('./name', import.meta.url)`),
- * instead of bundling them: the emoji table (lib/notification/emoji.ts) is read only by the
- * first message with a shortname, so the cold start does not parse it. Each is copied beside
- * `index.mjs` when the bundle names it, so a function that never reads it does not carry it.
- */
-const RUNTIME_FILES = ['lib/notification/emoji-shortnames.json'];
-
-function copyRuntimeFiles(inputDir: string, outputDir: string): string[] {
-  return RUNTIME_FILES.map((file) => {
-    const name = file.slice(file.lastIndexOf('/') + 1);
-    return `if grep -qF '${name}' '${outputDir}/index.mjs'; then cp '${inputDir}/${file}' '${outputDir}/${name}'; fi`;
-  });
-}
-
 export interface PushFunctionProps {
   /** Entry file relative to the repository root, e.g. `functions/push-get/index.ts`; it exports `handler`. */
   readonly entry: string;
@@ -126,11 +111,6 @@ export class PushFunction extends Construct {
         // one tree-shaken file imports ~50 ms faster than the SDK's many modules, and the SDK
         // version is the one we test against (docs/deploy.md has the measurements).
         bundleAwsSDK: true,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: copyRuntimeFiles,
-        },
       },
     });
 

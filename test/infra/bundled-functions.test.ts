@@ -4,8 +4,7 @@
  * embedded DynamoDB.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoTable, endpoint } from '../support/dynamo';
@@ -91,16 +90,5 @@ describe('the deployed bundles', () => {
     const { result } = await invokeBundle('Handler', proxyEvent({ query: { id: ['WkbwSntxt8D3jLp8G'] } }, context));
     expect(result.statusCode).toBe(200);
     expect(result.body).toBe(JSON.stringify(SEED_ANSWER));
-  });
-
-  it('the handler bundle reads the emoji table shipped beside it; the authorizer carries none', async () => {
-    const context = { userId: 'd26x6zSkaPSe5gCyy', username: 'rodriq', roles: '["user","admin"]', language: '' };
-    const { result } = await invokeBundle('Handler', proxyEvent({ query: { id: ['msgAliceInVb00001'] } }, context));
-    expect(result.statusCode).toBe(200);
-    const text: string = JSON.parse(result.body).data.notification.text;
-    expect(text).toContain('🚀');
-    expect(text).not.toContain(':rocket:');
-    expect(existsSync(join(dirname(deployedFunction('Handler').file), 'emoji-shortnames.json'))).toBe(true);
-    expect(existsSync(join(dirname(deployedFunction('Authorizer').file), 'emoji-shortnames.json'))).toBe(false);
   });
 });
