@@ -1,6 +1,6 @@
 /**
  * The DynamoDB actions each function's store calls need, on the table itself and on its indexes.
- * The CDK stack grants exactly these (infra/constructs/push-api.ts); test/contract/iam.test.ts sends
+ * The CDK stack grants exactly these (grantStoreAccess in infra/constructs/push-table.ts); test/contract/iam.test.ts sends
  * the integration scenarios through the real functions and checks every request against the
  * synthesized policies, so a store call without its action here fails there.
  */
