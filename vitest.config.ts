@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/e2e/**'],
+    exclude: ['test/e2e/**', 'test/fixtures/**'],
     // One embedded DynamoDB per run; each test file works in its own table.
     globalSetup: ['test/support/global-setup.ts'],
     env: {

@@ -10,7 +10,7 @@ import { handler as authorizer } from '../functions/authorizer/index';
 import { logger, metrics, documentClient, store } from '../functions/commons/runtime';
 import { handler } from '../functions/push-get/index';
 import { hashLoginToken, isLoginValid } from '../lib/auth';
-import { receiverFromAuthorizer } from '../lib/headers';
+import { decodeAuthorizerContext as receiverFromAuthorizer } from '../functions/commons/authorizer-context';
 import { getPushNotification } from '../lib/push-get';
 import { BenchDataset, type Credentials } from './dataset';
 import { rawAuthorizerBatchFloor, rawAuthorizerFloor, rawBadge, rawClient, rawHandlerFloor } from './floor';

@@ -2,8 +2,11 @@
  * Typed domain errors. Each carries the exact text Rocket.Chat answers with; the mapping to HTTP
  * status codes lives in one place (functions/commons/http.ts).
  */
+/** Every way the use case refuses a request; functions/commons/http.ts maps each to a status. */
+export type ErrorKind = 'BadRequest' | 'MessageNotFound' | 'RoomNotFound' | 'NotAllowed' | 'SenderNotFound' | 'Unauthorized';
+
 export abstract class PushGetError extends Error {
-  abstract readonly kind: string;
+  abstract readonly kind: ErrorKind;
 }
 
 export class BadRequest extends PushGetError {

@@ -3,42 +3,43 @@
  * store steps (the message, then everything else at once), check access, build the answer.
  */
 import { canAccessRoom, type AccessFacts } from './access';
-import type { Message, Receiver, Room, Subscription } from './domain';
-import { BadRequest, MessageNotFound, NotAllowed, RoomNotFound, SenderNotFound } from './errors';
+import type { Message, Receiver, Room, Sender, Subscription, TeamFacts } from './domain';
+import { MessageNotFound, NotAllowed, RoomNotFound, SenderNotFound } from './errors';
 import { buildNotification, type Notification } from './notification/build';
-import type { DynamoStore } from './store/dynamo-store';
+import type { Permissions, PushSettings } from './settings';
 
-export type PushGetStore = Pick<DynamoStore, 'message' | 'messageContext' | 'roomWithSubscription' | 'subscription' | 'teamFacts' | 'isDepartmentAgent'>;
+export interface DeploymentConfig {
+  settings: PushSettings;
+  permissions: Permissions;
+}
+
+/** Everything the use case needs once it knows the message's room, read in one step. */
+export interface MessageContext {
+  room?: Room;
+  subscription?: Subscription;
+  sender?: Sender;
+  badge: number;
+  config: DeploymentConfig;
+}
+
+/** The use case's port: what it reads from a store (lib/store/dynamo-store.ts implements it). */
+export interface PushGetStore {
+  /** The message, read consistently (the push arrives right after it was written); undefined when missing or hidden. */
+  message(messageId: string): Promise<Message | undefined>;
+  /** Room, the receiver's subscription, the sender, the badge and the deployment's settings and permissions. */
+  messageContext(message: Message, receiverId: string, senderId: string | undefined): Promise<MessageContext>;
+  /** A room and the user's subscription to it (discussion parents, team main rooms). */
+  roomWithSubscription(rid: string, userId: string): Promise<{ room?: Room; subscription?: Subscription }>;
+  subscription(userId: string, rid: string): Promise<Subscription | undefined>;
+  /** The team's type and whether the user is a member (channels of teams only). */
+  teamFacts(teamId: string, userId: string): Promise<TeamFacts>;
+  /** Whether the agent serves the department (closed omnichannel rooms only). */
+  isDepartmentAgent(departmentId: string, agentId: string): Promise<boolean>;
+}
 
 export interface PushGetAnswer {
   data: { message: Message['document']; notification: Notification };
   success: true;
-}
-
-/** Query parameters as API Gateway (REST, v1 events) hands them over. */
-export interface QueryParameters {
-  single: Record<string, string | undefined> | null;
-  multi: Record<string, string[] | undefined> | null;
-}
-
-/** `id[]`, `id[0]`, `id[a][b]`: the query-string parser makes these an array or object; `id[` stays a plain key. */
-const BRACKETED_ID = /^id\[[^\]]*\]/;
-
-/**
- * Rocket.Chat's `check(params, { id: String })` after its query-string parser: a repeated `id` or
- * `id[...]` keys make an array or object, which is refused as "object".
- */
-export function messageIdFrom(query: QueryParameters): string {
-  const keys = new Set([...Object.keys(query.single ?? {}), ...Object.keys(query.multi ?? {})]);
-  const structured = [...keys].some((key) => BRACKETED_ID.test(key)) || (query.multi?.id?.length ?? 0) > 1;
-  const id = query.single?.id ?? query.multi?.id?.[0];
-  if (id === undefined && !structured) {
-    throw new BadRequest("Match error: Missing key 'id'");
-  }
-  if (structured || typeof id !== 'string') {
-    throw new BadRequest('Match error: Expected string, got object in field id');
-  }
-  return id;
 }
 
 export async function getPushNotification(store: PushGetStore, receiver: Receiver, messageId: string): Promise<PushGetAnswer> {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { deliveredContext } from '../functions/commons/authorizer-context';
 import { INTERNAL_ERROR_BODY, JSON_HEADERS, unauthorizedBody } from '../functions/commons/http';
 import { headerValue } from '../lib/headers';
 
@@ -111,18 +112,13 @@ async function route(request: IncomingMessage, authorizer: Authorizer, handler: 
     ...shared,
     body: null,
     isBase64Encoded: false,
-    requestContext: { ...requestContext, authorizer: { ...stringValues(authorization.context), principalId: authorization.principalId } },
+    requestContext: { ...requestContext, authorizer: deliveredContext(authorization) },
   });
 }
 
 function allows(result: APIGatewayAuthorizerResult): boolean {
   const statements = result.policyDocument?.Statement ?? [];
   return statements.length > 0 && statements.every((statement) => statement.Effect === 'Allow');
-}
-
-/** API Gateway passes authorizer context values to the integration as strings. */
-function stringValues(context: APIGatewayAuthorizerResult['context']): Record<string, string> {
-  return Object.fromEntries(Object.entries(context ?? {}).map(([key, value]) => [key, String(value)]));
 }
 
 /**

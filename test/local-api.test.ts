@@ -55,10 +55,6 @@ function raw(base: string, method: string, path: string, headers: Record<string,
   });
 }
 
-function bodyOf(answer: { text: string }): unknown {
-  return answer.text === '' ? undefined : JSON.parse(answer.text);
-}
-
 describe('the local API over HTTP', () => {
   let stack: LocalStack;
   let tableName: string;

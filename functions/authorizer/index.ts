@@ -3,6 +3,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { hashLoginToken, isLoginValid } from '../../lib/auth';
 import { headerValue } from '../../lib/headers';
+import { encodeAuthorizerContext } from '../commons/authorizer-context';
+import type { AuthorizerOutcome } from '../commons/outcomes';
 import { errorFields, logger, metrics, store } from '../commons/runtime';
 
 export async function handler(event: APIGatewayRequestAuthorizerEvent, context?: Context): Promise<APIGatewayAuthorizerResult> {
@@ -20,15 +22,14 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent, context?:
     if (!isLoginValid(user, stored, hashedToken, Date.now(), settings.loginExpirationDays)) {
       return refuse('invalid login');
     }
-    metrics.addMetric('Authorized', MetricUnit.Count, 1);
+    count('Authorized');
     return {
       principalId: user.id,
       policyDocument: {
         Version: '2012-10-17',
         Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
       },
-      // API Gateway hands these to the handler as strings.
-      context: { userId: user.id, username: user.username ?? '', roles: JSON.stringify(user.roles), language: user.language ?? '' },
+      context: encodeAuthorizerContext(user),
     };
   } catch (error) {
     if (!(error instanceof Error && error.message === 'Unauthorized')) {
@@ -42,7 +43,11 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent, context?:
 
 /** API Gateway turns exactly this error into its 401 UNAUTHORIZED gateway response. */
 function refuse(reason: string): never {
-  metrics.addMetric('Unauthorized', MetricUnit.Count, 1);
+  count('Unauthorized');
   logger.info('refused', { reason });
   throw new Error('Unauthorized');
+}
+
+function count(outcome: AuthorizerOutcome): void {
+  metrics.addMetric(outcome, MetricUnit.Count, 1);
 }

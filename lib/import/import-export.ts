@@ -10,6 +10,7 @@ import { ImportError } from '../errors';
 import type { DynamoStore } from '../store/dynamo-store';
 import { COLLECTIONS, InvalidDocument, itemsForDocument, type Collection, type Document, type MappingContext } from '../store/items';
 import { upsertDocuments } from '../store/sync';
+import { TOKEN_SK_PREFIX } from '../store/keys';
 import { DEFAULT_SETTINGS, missingIdentitySettings, resolveSettings, type SettingId } from '../settings';
 import { readExport } from './export-reader';
 
@@ -115,7 +116,7 @@ async function checkExport(dir: string, files: Set<Collection>): Promise<{ summa
           throw new ImportError(where, `duplicate document: same key as ${first}`);
         }
         seenKeys.set(key, where);
-        const entity = item.sk.startsWith('TOKEN#') ? 'token' : item.sk === 'TEAM' ? 'team' : mapped.entity;
+        const entity = item.sk.startsWith(TOKEN_SK_PREFIX) ? 'token' : item.sk === 'TEAM' ? 'team' : mapped.entity;
         summary.items[entity] = (summary.items[entity] ?? 0) + 1;
       }
       if (collection === 'rocketchat_settings' && doc._id === 'Accounts_LoginExpiration') {

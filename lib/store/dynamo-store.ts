@@ -10,8 +10,9 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuthUser, StoredLoginToken } from '../auth';
-import type { Message, Room, Sender, Subscription, TeamFacts } from '../domain';
-import { resolvePermissions, resolveSettings, PERMISSION_IDS, SETTING_IDS, type PermissionId, type Permissions, type PushSettings, type SettingId } from '../settings';
+import type { Message, Room, Subscription, TeamFacts } from '../domain';
+import type { DeploymentConfig, MessageContext, PushGetStore } from '../push-get';
+import { resolvePermissions, resolveSettings, PERMISSION_IDS, SETTING_IDS, type PermissionId, type PushSettings, type SettingId } from '../settings';
 import { toAuthUser, toLoginToken, toMessage, toRoom, toSender, toSubscription, toTeam, type Item } from './items';
 import { BADGE_INDEX, BADGE_INDEX_KEY, isStorableKey, keys, SUB_ID_INDEX, SUB_ID_INDEX_KEY, TOKEN_SK_PREFIX, type Key } from './keys';
 
@@ -22,31 +23,17 @@ export interface StoreOptions {
   now?: () => number;
 }
 
-export interface DeploymentConfig {
-  settings: PushSettings;
-  permissions: Permissions;
-}
-
 export interface LoginFacts {
   user?: AuthUser;
   token?: StoredLoginToken;
   settings: PushSettings;
 }
 
-/** Everything the handler needs once it knows the message's room, read in one step. */
-export interface MessageContext {
-  room?: Room;
-  subscription?: Subscription;
-  sender?: Sender;
-  badge: number;
-  config: DeploymentConfig;
-}
-
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
 const MAX_BATCH_RETRIES = 8;
 
-export class DynamoStore {
+export class DynamoStore implements PushGetStore {
   private readonly table: string;
   private readonly cacheMs: number;
   private readonly now: () => number;

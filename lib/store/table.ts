@@ -1,64 +1,56 @@
-import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BADGE_INDEX, BADGE_INDEX_KEY, PK, SK, SUB_ID_INDEX, SUB_ID_INDEX_KEY, TTL_ATTRIBUTE } from './keys';
+import { TABLE_SCHEMA, type IndexProjection, type TableSchema } from './table-schema';
 
 /**
- * Creates the table as the CDK stack defines it, for local engines and tests. In AWS the stack
- * owns the table; this is never called there.
+ * Creates the table as the CDK stack defines it (both from TABLE_SCHEMA), for local engines and
+ * tests. In AWS the stack owns the table; this is never called there.
  */
 export async function ensureTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
     return;
   } catch (error) {
-    if (!(error instanceof ResourceNotFoundException) && (error as { name?: string }).name !== 'ResourceNotFoundException') {
+    if (!isNamed(error, 'ResourceNotFoundException')) {
       throw error;
     }
   }
-  await createTable(client, tableName);
+  try {
+    await client.send(new CreateTableCommand(createTableInput(tableName, TABLE_SCHEMA)));
+  } catch (error) {
+    // A create the SDK retried after a timeout (a busy local engine) finds its own table.
+    if (!isNamed(error, 'ResourceInUseException')) {
+      throw error;
+    }
+  }
   // Not every local engine implements TTL; the authorizer checks expiry itself anyway.
   await client
-    .send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }))
+    .send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true } }))
     .catch(() => undefined);
 }
 
-/**
- * A CreateTable the SDK retried after its request timeout (a loaded local engine is slow to create
- * indexes) fails with "preexisting table" although the first attempt made it: that is success.
- */
-async function createTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: PK, AttributeType: 'S' },
-          { AttributeName: SK, AttributeType: 'S' },
-          { AttributeName: BADGE_INDEX_KEY, AttributeType: 'S' },
-          { AttributeName: SUB_ID_INDEX_KEY, AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: PK, KeyType: 'HASH' },
-          { AttributeName: SK, KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: BADGE_INDEX,
-            KeySchema: [{ AttributeName: BADGE_INDEX_KEY, KeyType: 'HASH' }],
-            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['unread'] },
-          },
-          {
-            IndexName: SUB_ID_INDEX,
-            KeySchema: [{ AttributeName: SUB_ID_INDEX_KEY, KeyType: 'HASH' }],
-            Projection: { ProjectionType: 'KEYS_ONLY' },
-          },
-        ],
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ResourceInUseException) && (error as { name?: string }).name !== 'ResourceInUseException') {
-      throw error;
-    }
-  }
+export function createTableInput(tableName: string, schema: TableSchema): CreateTableCommandInput {
+  const attributes = [schema.partitionKey, schema.sortKey, ...schema.indexes.map((index) => index.partitionKey)];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...new Set(attributes)].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: schema.partitionKey, KeyType: 'HASH' },
+      { AttributeName: schema.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: schema.indexes.map((index) => ({
+      IndexName: index.name,
+      KeySchema: [{ AttributeName: index.partitionKey, KeyType: 'HASH' }],
+      Projection: projectionOf(index.projection),
+    })),
+  };
+}
+
+function projectionOf(projection: IndexProjection): { ProjectionType: IndexProjection['type']; NonKeyAttributes?: string[] } {
+  return projection.type === 'INCLUDE' ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection.nonKeyAttributes] } : { ProjectionType: projection.type };
+}
+
+function isNamed(error: unknown, name: string): boolean {
+  return (error as { name?: string } | null)?.name === name;
 }

@@ -3,6 +3,7 @@
  * authorizer first, its context handed to the handler as strings.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { deliveredContext } from '../../functions/commons/authorizer-context';
 
 export type AuthorizerFn = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 export type HandlerFn = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -66,7 +67,6 @@ export async function invoke(authorize: AuthorizerFn, handle: HandlerFn, call: C
     }
     throw error;
   }
-  const context = Object.fromEntries(Object.entries(result.context ?? {}).map(([k, v]) => [k, String(v)]));
-  const response = await handle(proxyEvent(call, { ...context, principalId: result.principalId }));
+  const response = await handle(proxyEvent(call, deliveredContext(result)));
   return { statusCode: response.statusCode, body: JSON.parse(response.body) };
 }

@@ -9,7 +9,6 @@ import { SEED_ANSWER } from '../support/seed';
 const UNIQUE_ID = 'RcPushDemotdh59nL';
 const settings = (overrides: Partial<PushSettings> = {}): PushSettings => ({ ...DEFAULT_SETTINGS, uniqueId: UNIQUE_ID, ...overrides });
 
-const RODRIQ_U = { _id: 'd26x6zSkaPSe5gCyy', username: 'rodriq', name: 'Rodriq' };
 const ALICE: Sender = { id: 'aliceUserId000001', username: 'alice', name: 'Alice Liddell' };
 const ALICE_U = { _id: ALICE.id, username: 'alice', name: 'Alice Liddell' };
 const RECEIVER: Receiver = { id: 'd26x6zSkaPSe5gCyy', username: 'rodriq', roles: ['user'] };

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { BadRequest } from '../../lib/errors';
-import { messageIdFrom, type QueryParameters } from '../../lib/push-get';
+import { messageIdFrom, type QueryParameters } from '../../functions/push-get/query';
 
 const MISSING = "Match error: Missing key 'id'";
 const NOT_A_STRING = 'Match error: Expected string, got object in field id';

@@ -1,0 +1,266 @@
+/**
+ * Alarms (optionally to an e-mail topic) and the dashboard. The outcome graphs list every
+ * OutcomeKind and AuthorizerOutcome (functions/commons/outcomes.ts), the names the functions emit.
+ * Built in the stack's own scope, so the logical ids are those of a single-file stack.
+ */
+import { CfnOutput, Duration, type Stack, Validations } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IAlarmAction,
+  type IMetric,
+  MathExpression,
+  Metric,
+  Stats,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { type ITable, Operation } from 'aws-cdk-lib/aws-dynamodb';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { STATUS_BY_OUTCOME } from '../../functions/commons/http';
+import { AUTHORIZER_OUTCOMES, type AuthorizerOutcome, type OutcomeKind } from '../../functions/commons/outcomes';
+import { BADGE_INDEX } from '../../lib/store/keys';
+import type { PushFunction } from './push-function';
+
+/** CloudWatch namespace and `service` dimension of the Powertools metrics both functions emit. */
+export const METRICS_NAMESPACE = 'PushGet';
+export const SERVICE_NAME = 'push-get';
+/** Outcome metrics of the handler (every OutcomeKind, in the order of the contract's checks) and of the authorizer. */
+export const HANDLER_OUTCOME_METRICS = Object.keys(STATUS_BY_OUTCOME) as OutcomeKind[];
+export const AUTHORIZER_OUTCOME_METRICS = AUTHORIZER_OUTCOMES;
+
+export interface ObservabilityOptions {
+  readonly stageName: string;
+  readonly table: ITable;
+  readonly api: RestApi;
+  readonly authorizerFunction: PushFunction;
+  readonly handlerFunction: PushFunction;
+  /** When set, alarms notify this address through an SNS topic (the address must confirm). */
+  readonly alarmEmail?: string;
+}
+
+export function addObservability(stack: Stack, options: ObservabilityOptions): void {
+  const alarmAction = options.alarmEmail ? createAlarmTopic(stack, options.alarmEmail) : undefined;
+  createAlarms(stack, options, alarmAction);
+  createDashboard(stack, options);
+}
+
+function createAlarmTopic(stack: Stack, email: string): IAlarmAction {
+  const topic = new Topic(stack, 'AlarmTopic', { displayName: `${stack.stackName} alarms`, enforceSSL: true });
+  topic.addSubscription(new EmailSubscription(email));
+  Validations.of(topic).acknowledge({
+    id: 'Serverless-SNSRedrivePolicy',
+    reason: 'The only subscription is an e-mail address; a dead-letter queue applies to SQS/Lambda/HTTP subscribers.',
+  });
+  new CfnOutput(stack, 'AlarmTopicArn', { value: topic.topicArn });
+  return new SnsAction(topic);
+}
+
+function powertoolsMetric(metricName: OutcomeKind | AuthorizerOutcome | 'ColdStart', dimensions: Record<string, string> = {}): Metric {
+  return new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: SERVICE_NAME, ...dimensions },
+    statistic: Stats.SUM,
+    period: Duration.minutes(1),
+  });
+}
+
+/** Read throttles on the table and on the badge index (the only index read at run time). */
+function readThrottles(table: ITable, period: Duration): IMetric {
+  const options = { statistic: Stats.SUM, period };
+  return new MathExpression({
+    label: 'Read throttle events',
+    expression: 'FILL(tableThrottles, 0) + FILL(badgeThrottles, 0)',
+    usingMetrics: {
+      tableThrottles: table.metric('ReadThrottleEvents', options),
+      badgeThrottles: table.metric('ReadThrottleEvents', {
+        ...options,
+        dimensionsMap: { TableName: table.tableName, GlobalSecondaryIndexName: BADGE_INDEX },
+      }),
+    },
+    period,
+  });
+}
+
+function createAlarms(stack: Stack, { api, table, authorizerFunction, handlerFunction }: ObservabilityOptions, action: IAlarmAction | undefined): void {
+  const fiveMinutes = Duration.minutes(5);
+  const alarms = [
+    new Alarm(stack, 'Api5xxAlarm', {
+      alarmDescription: 'push.get answered 5xx (phones retry, then show the placeholder)',
+      metric: api.metricServerError({ statistic: Stats.SUM, period: fiveMinutes }),
+      threshold: 5,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }),
+    new Alarm(stack, 'AuthorizerErrorsAlarm', {
+      alarmDescription:
+        'Authorizer Lambda failed for a reason other than refusing a login (refusals are thrown as "Unauthorized" and so count as Lambda errors too)',
+      // A REST authorizer refuses by throwing, which Lambda counts as an error. Subtracting the
+      // authorizer's own `Unauthorized` count leaves crashes, timeouts and store failures.
+      metric: new MathExpression({
+        label: 'Authorizer errors other than refusals',
+        expression: 'errors - FILL(refused, 0)',
+        usingMetrics: {
+          errors: authorizerFunction.function.metricErrors({ statistic: Stats.SUM, period: fiveMinutes }),
+          refused: powertoolsMetric('Unauthorized').with({ period: fiveMinutes }),
+        },
+        period: fiveMinutes,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }),
+    new Alarm(stack, 'HandlerErrorsAlarm', {
+      alarmDescription: 'push.get handler crashed or timed out (handled failures are 500 answers, see Api5xxAlarm)',
+      metric: handlerFunction.function.metricErrors({ statistic: Stats.SUM, period: fiveMinutes }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }),
+    new Alarm(stack, 'ApiLatencyP99Alarm', {
+      alarmDescription:
+        'p99 latency above 1 s for 15 minutes: the iOS notification extension has ~30 s for all retries together',
+      metric: api.metricLatency({ statistic: Stats.p(99), period: fiveMinutes }),
+      threshold: 1000,
+      // Three periods in a row, so a lone cold start at night does not page anybody.
+      evaluationPeriods: 3,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }),
+    new Alarm(stack, 'DynamoDbThrottleAlarm', {
+      alarmDescription: 'DynamoDB throttled reads (hot partition or on-demand limits); the SDK retries, then 500',
+      metric: readThrottles(table, fiveMinutes),
+      threshold: 5,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }),
+  ];
+  if (action) {
+    for (const alarm of alarms) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+  }
+}
+
+function createDashboard(stack: Stack, { api, table, authorizerFunction, handlerFunction, stageName }: ObservabilityOptions): void {
+  const minute = Duration.minutes(1);
+  const functions = [authorizerFunction.function, handlerFunction.function];
+  const fnLabel = (fn: (typeof functions)[number]) => (fn === authorizerFunction.function ? 'authorizer' : 'handler');
+  // Dashboard names are unique per account, not per region.
+  const dashboard = new Dashboard(stack, 'Dashboard', {
+    dashboardName: `${stack.stackName}-${stack.region}`,
+    defaultInterval: Duration.hours(3),
+  });
+  dashboard.addWidgets(
+    new TextWidget({
+      markdown: `# push.get (${stageName})\nAPI Gateway latency includes the authorizer; cold starts show in the Lambda row.`,
+      width: 24,
+      height: 2,
+    }),
+  );
+  dashboard.addWidgets(
+    new GraphWidget({
+      title: 'API latency (ms)',
+      width: 12,
+      left: ['p50', 'p90', 'p99'].map((stat) => api.metricLatency({ statistic: stat, period: minute, label: stat })),
+      right: [api.metricIntegrationLatency({ statistic: 'p99', period: minute, label: 'integration p99' })],
+    }),
+    new GraphWidget({
+      title: 'API requests by status',
+      width: 12,
+      stacked: true,
+      left: [
+        api.metricCount({ statistic: Stats.SUM, period: minute, label: 'all' }),
+        api.metricClientError({ statistic: Stats.SUM, period: minute, label: '4xx' }),
+        api.metricServerError({ statistic: Stats.SUM, period: minute, label: '5xx' }),
+      ],
+    }),
+  );
+  dashboard.addWidgets(
+    new GraphWidget({
+      title: 'push.get outcomes',
+      width: 12,
+      stacked: true,
+      left: HANDLER_OUTCOME_METRICS.map((name) => powertoolsMetric(name)),
+    }),
+    new GraphWidget({
+      title: 'Authorizer outcomes (cache hits never reach the Lambda)',
+      width: 12,
+      stacked: true,
+      left: AUTHORIZER_OUTCOME_METRICS.map((name) => powertoolsMetric(name)),
+    }),
+  );
+  dashboard.addWidgets(
+    new GraphWidget({
+      title: 'Lambda duration (ms)',
+      width: 8,
+      left: functions.flatMap((fn) =>
+        ['p50', 'p99'].map((stat) => fn.metricDuration({ statistic: stat, period: minute, label: `${fnLabel(fn)} ${stat}` })),
+      ),
+    }),
+    new GraphWidget({
+      title: 'Cold starts',
+      width: 8,
+      left: functions.map((fn) =>
+        powertoolsMetric('ColdStart', { function_name: fn.functionName }).with({ label: fnLabel(fn) }),
+      ),
+    }),
+    new GraphWidget({
+      title: 'Lambda errors, throttles, concurrency',
+      width: 8,
+      left: functions.flatMap((fn) => [
+        fn.metricErrors({ statistic: Stats.SUM, period: minute, label: `${fnLabel(fn)} errors` }),
+        fn.metricThrottles({ statistic: Stats.SUM, period: minute, label: `${fnLabel(fn)} throttles` }),
+      ]),
+      right: functions.map((fn) =>
+        fn.metric('ConcurrentExecutions', { statistic: Stats.MAXIMUM, period: minute, label: `${fnLabel(fn)} concurrency` }),
+      ),
+    }),
+  );
+  const operations = [Operation.GET_ITEM, Operation.BATCH_GET_ITEM, Operation.QUERY];
+  dashboard.addWidgets(
+    new GraphWidget({
+      title: 'DynamoDB consumed read capacity',
+      width: 8,
+      left: [table.metricConsumedReadCapacityUnits({ statistic: Stats.SUM, period: minute, label: 'table RCU' })],
+    }),
+    new GraphWidget({
+      title: 'DynamoDB throttles',
+      width: 8,
+      left: [
+        readThrottles(table, minute),
+        ...operations.map((operation) =>
+          table.metric('ThrottledRequests', {
+            statistic: Stats.SUM,
+            period: minute,
+            dimensionsMap: { TableName: table.tableName, Operation: operation },
+            label: `throttled ${operation}`,
+          }),
+        ),
+      ],
+    }),
+    new GraphWidget({
+      title: 'DynamoDB request latency p99 (ms)',
+      width: 8,
+      left: operations.map((operation) =>
+        table.metricSuccessfulRequestLatency({
+          statistic: 'p99',
+          period: minute,
+          dimensionsMap: { TableName: table.tableName, Operation: operation },
+          label: operation,
+        }),
+      ),
+    }),
+  );
+}

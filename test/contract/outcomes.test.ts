@@ -1,0 +1,79 @@
+/**
+ * Outcome kinds ↔ HTTP status ↔ metric names: the real handler and authorizer run the integration
+ * scenarios with their metrics watched; each request's metric must be an outcome of the one list
+ * (STATUS_BY_OUTCOME, which the dashboard graphs) and its status the one that list gives.
+ */
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import * as errors from '../../lib/errors';
+import { errorResponse, STATUS_BY_OUTCOME } from '../../functions/commons/http';
+import { AUTHORIZER_OUTCOMES } from '../../functions/commons/outcomes';
+import { AUTHORIZER_OUTCOME_METRICS, HANDLER_OUTCOME_METRICS } from '../../infra/push-get-stack';
+import { demoTable, endpoint } from '../support/dynamo';
+import { invoke, proxyEvent, type AuthorizerFn, type HandlerFn } from '../support/requests';
+
+const RODRIQ = { 'X-User-Id': 'd26x6zSkaPSe5gCyy', 'X-Auth-Token': 'Zu-Z6eKzIIz7MCCRGeHi29bYkXZCJ4SxFC0JAasqm92' };
+const BOB = { 'X-User-Id': 'bobUserId00000001', 'X-Auth-Token': 'demo-token-bob' };
+
+let authorize: AuthorizerFn;
+let handle: HandlerFn;
+let readEmitted: () => string[];
+
+beforeAll(async () => {
+  const { tableName, client } = await demoTable(undefined, 'outcomes');
+  client.destroy();
+  Object.assign(process.env, { TABLE_NAME: tableName, DYNAMODB_ENDPOINT: endpoint(), AWS_REGION: 'local' });
+  const runtime = await import('../../functions/commons/runtime');
+  const addMetric = vi.spyOn(runtime.metrics, 'addMetric');
+  readEmitted = () => addMetric.mock.calls.map(([name]) => name);
+  authorize = (await import('../../functions/authorizer/index')).handler;
+  handle = (await import('../../functions/push-get/index')).handler;
+});
+
+/** The metrics one request emitted, and its status. */
+async function outcomeOf(run: () => Promise<number>): Promise<{ metrics: string[]; status: number }> {
+  const before = readEmitted().length;
+  const status = await run();
+  return { metrics: readEmitted().slice(before), status };
+}
+
+const viaApi = (headers: Record<string, string>, query: Record<string, string[]>) => async () => (await invoke(authorize, handle, { headers, query })).statusCode;
+
+describe('handler outcomes', () => {
+  it.each([
+    ['Ok', viaApi(RODRIQ, { id: ['WkbwSntxt8D3jLp8G'] })],
+    ['BadRequest', viaApi(RODRIQ, {})],
+    ['MessageNotFound', viaApi(RODRIQ, { id: ['doesNotExist'] })],
+    ['NotAllowed', viaApi(BOB, { id: ['msgAliceDesign001'] })],
+    ['SenderNotFound', viaApi(RODRIQ, { id: ['msgDeletedUser001'] })],
+    ['Unauthorized', async () => (await handle(proxyEvent({ query: { id: ['WkbwSntxt8D3jLp8G'] } }, null))).statusCode],
+  ])('%s: its metric, and the status STATUS_BY_OUTCOME gives it', async (kind, run) => {
+    const { metrics, status } = await outcomeOf(run);
+    const handlerMetric = metrics.filter((name) => !(AUTHORIZER_OUTCOMES as string[]).includes(name) || name === kind).at(-1);
+    expect(handlerMetric).toBe(kind);
+    expect(status).toBe(STATUS_BY_OUTCOME[kind as keyof typeof STATUS_BY_OUTCOME]);
+    expect(HANDLER_OUTCOME_METRICS).toContain(kind);
+  });
+
+  it('every typed domain error answers with the status of its kind', () => {
+    const errorClasses = Object.values(errors).filter((value) => typeof value === 'function' && value.prototype instanceof errors.PushGetError);
+    expect(errorClasses.length).toBeGreaterThanOrEqual(6);
+    for (const ErrorClass of errorClasses as (new (message?: string) => errors.PushGetError)[]) {
+      const error = new ErrorClass('x');
+      expect(errorResponse(error).statusCode, error.kind).toBe(STATUS_BY_OUTCOME[error.kind]);
+      expect(HANDLER_OUTCOME_METRICS).toContain(error.kind);
+    }
+  });
+
+  it('an unexpected failure is Error and 500', () => {
+    expect(errorResponse(new TypeError('boom')).statusCode).toBe(STATUS_BY_OUTCOME.Error);
+  });
+});
+
+describe('authorizer outcomes', () => {
+  it('an accepted login emits Authorized, a refusal Unauthorized; both are on the dashboard list', async () => {
+    expect((await outcomeOf(viaApi(RODRIQ, { id: ['WkbwSntxt8D3jLp8G'] }))).metrics[0]).toBe('Authorized');
+    const refused = await outcomeOf(viaApi({ 'X-User-Id': RODRIQ['X-User-Id'], 'X-Auth-Token': 'wrong' }, {}));
+    expect(refused).toStrictEqual({ metrics: ['Unauthorized'], status: 401 });
+    expect(AUTHORIZER_OUTCOME_METRICS).toStrictEqual(['Authorized', 'Unauthorized']);
+  });
+});
