@@ -2,7 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface ClientOptions {
-  region: string;
+  /** Unset: the SDK's default chain (AWS_REGION, the profile's region). */
+  region?: string;
   endpoint?: string;
 }
 
@@ -16,7 +17,7 @@ export interface ClientOptions {
  */
 export function createDocumentClient({ region, endpoint }: ClientOptions): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
-    region,
+    ...(region ? { region } : {}),
     endpoint,
     maxAttempts: 3,
     requestHandler: { connectionTimeout: 500, requestTimeout: 1000, throwOnRequestTimeout: true },

@@ -7,7 +7,7 @@ import { hashLoginToken, loginTokenExpiresAt, type AuthUser, type StoredLoginTok
 import type { Message, Room, Sender, Subscription, Team } from '../domain';
 import { parseIsoDateTime, type Json } from '../ejson';
 import { isPermissionId, isSettingId } from '../settings';
-import { BADGE_INDEX_KEY, isStorableKey, keys, SUB_ID_INDEX_KEY, TTL_ATTRIBUTE, type Key } from './keys';
+import { BADGE_INDEX_KEY, isStorableKey, keys, SUB_ID_INDEX_KEY, TOKEN_SK_PREFIX, TTL_ATTRIBUTE, type Key } from './keys';
 
 export const COLLECTIONS = [
   'users',
@@ -18,6 +18,29 @@ export const COLLECTIONS = [
   'rocketchat_permissions',
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];
+
+/**
+ * The collection whose documents an item comes from, read from its key (for `--prune`);
+ * undefined for an item no collection owns.
+ */
+export function collectionOfKey({ pk, sk }: Key): Collection | undefined {
+  const kind = pk.slice(0, pk.indexOf('#') + 1);
+  switch (kind) {
+    case 'USER#':
+      return sk.startsWith('SUB#') ? 'rocketchat_subscription' : sk === 'USER' || sk.startsWith(TOKEN_SK_PREFIX) ? 'users' : undefined;
+    case 'ROOM#':
+    case 'TEAM#':
+      return 'rocketchat_room';
+    case 'MSG#':
+      return 'rocketchat_message';
+    case 'SETTING#':
+      return 'rocketchat_settings';
+    case 'PERMISSION#':
+      return 'rocketchat_permissions';
+    default:
+      return undefined;
+  }
+}
 
 export type Document = { [key: string]: Json };
 export type Item = Key & Record<string, unknown>;

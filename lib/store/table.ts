@@ -42,9 +42,16 @@ export async function ensureTable(client: DynamoDBDocumentClient, tableName: str
         },
       ],
     }),
-  );
+  ).catch(alreadyCreated);
   // Not every local engine implements TTL; the authorizer checks expiry itself anyway.
   await client
     .send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }))
     .catch(() => undefined);
+}
+
+/** A CreateTable retried after a timeout on a busy engine finds the table its first attempt made. */
+function alreadyCreated(error: unknown): void {
+  if ((error as { name?: string }).name !== 'ResourceInUseException') {
+    throw error;
+  }
 }

@@ -59,9 +59,10 @@ const CORRUPTIONS: [string, string, (lines: string[]) => string[] | string, stri
   ['a binary file', 'rocketchat_message.json', () => '\u0000\u0001\u0002PK\u0003\u0004garbage', 'rocketchat_message.json:1'],
   ['a JSON value that is not a document', 'rocketchat_message.json', replaceLine(3, () => '[1, 2, 3]'), 'rocketchat_message.json:3'],
   ['a --jsonArray export that is never closed', 'rocketchat_message.json', (lines) => `[\n${lines.filter(Boolean).join(',\n')}\n`, 'rocketchat_message.json:16'],
-  ['a canonical-EJSON $binary', 'rocketchat_message.json', replaceLine(4, (line) => line.replace('"urls":[]', '"urls":{"$binary":{"base64":"AAAA","subType":"00"}}')), 'rocketchat_message.json:4'],
-  ['a canonical-EJSON $regularExpression', 'rocketchat_message.json', replaceLine(6, (line) => line.replace('"urls":[]', '"urls":{"$regularExpression":{"pattern":"a","options":""}}')), 'rocketchat_message.json:6'],
-  ['a canonical-EJSON $timestamp', 'rocketchat_room.json', replaceLine(3, (line) => line.replace('"msgs":0', '"msgs":{"$timestamp":{"t":1,"i":1}}')), 'rocketchat_room.json:3'],
+  ['a malformed $binary', 'rocketchat_message.json', replaceLine(4, (line) => line.replace('"urls":[]', '"urls":{"$binary":"AAAA"}')), 'rocketchat_message.json:4'],
+  ['a malformed $regularExpression', 'rocketchat_message.json', replaceLine(6, (line) => line.replace('"urls":[]', '"urls":{"$regularExpression":{"pattern":"a","options":"zz"}}')), 'rocketchat_message.json:6'],
+  ['a malformed $timestamp', 'rocketchat_room.json', replaceLine(3, (line) => line.replace('"msgs":0', '"msgs":{"$timestamp":{"t":-1,"i":1}}')), 'rocketchat_room.json:3'],
+  ['a NaN unread count (push.get reads it)', 'rocketchat_subscription.json', replaceLine(3, (line) => line.replace(/"unread":\d+/, '"unread":{"$numberDouble":"NaN"}')), 'rocketchat_subscription.json:3'],
   ['an invalid $date', 'rocketchat_message.json', replaceLine(8, (line) => line.replace(/"ts":\{"\$date":"[^"]*"\}/, '"ts":{"$date":"not a date"}')), 'rocketchat_message.json:8'],
   ['an id too long for a DynamoDB key', 'rocketchat_message.json', replaceLine(10, (line) => line.replace(/"_id":"[^"]*"/, `"_id":"${'k'.repeat(3000)}"`)), 'rocketchat_message.json:10'],
 ];
