@@ -35,8 +35,8 @@ export interface ImportSummary {
 export interface ImportOptions {
   /** Write pass: documents of a collection written so far. */
   onProgress?: (collection: Collection, written: number, total: number) => void;
-  /** Check pass: documents of a collection read and checked so far. */
-  onCheckProgress?: (collection: Collection, read: number) => void;
+  /** Check pass: documents of a collection read and checked so far (`done` once it is all read). */
+  onCheckProgress?: (collection: Collection, read: number, done: boolean) => void;
   onWarning?: (message: string) => void;
   /** Read and check everything, write nothing (with `prune`: count what it would remove). */
   dryRun?: boolean;
@@ -158,7 +158,7 @@ async function checkExport(
     const file = `${collection}.json`;
     for await (const { line, doc } of readExport(join(dir, file), file)) {
       const where = `${file}:${line}`;
-      if (++counts.read % CHECK_PROGRESS_EVERY === 0) options.onCheckProgress?.(collection, counts.read);
+      if (++counts.read % CHECK_PROGRESS_EVERY === 0) options.onCheckProgress?.(collection, counts.read, false);
       let mapped;
       try {
         mapped = itemsForDocument(collection, doc, context);
@@ -183,7 +183,7 @@ async function checkExport(
         context.loginExpirationDays = resolveSettings({ Accounts_LoginExpiration: doc.value }).loginExpirationDays;
       }
     }
-    options.onCheckProgress?.(collection, counts.read);
+    options.onCheckProgress?.(collection, counts.read, true);
   }
   return { summary, context, exportedKeys };
 }
@@ -194,12 +194,12 @@ async function checkExport(
  * Items of collections absent from the export, and items no collection owns, are never touched.
  */
 async function prune(store: DynamoStore, present: Set<Collection>, exportedKeys: Map<string, number>, dryRun: boolean): Promise<Record<string, number>> {
-  const pruned: Record<string, number> = {};
+  const pruned: Record<string, number> = Object.fromEntries(IMPORT_ORDER.filter((collection) => present.has(collection)).map((collection) => [collection, 0]));
   for await (const page of store.scanKeys()) {
     const gone = page.filter((key) => {
       const collection = collectionOfKey(key);
       if (!collection || !present.has(collection) || exportedKeys.has(keyString(key))) return false;
-      pruned[collection] = (pruned[collection] ?? 0) + 1;
+      pruned[collection]!++;
       return true;
     });
     if (!dryRun) await store.deleteItems(gone);
