@@ -13,6 +13,7 @@ import { COLLECTIONS, collectionOfKey, InvalidDocument, itemsForDocument, type C
 import type { Key } from '../store/keys';
 import { DEFAULT_SETTINGS, resolveSettings } from '../settings';
 import { readExport } from './export-reader';
+import { ExportKeys } from './export-keys';
 
 /** Settings first: the login expiration decides the tokens' TTL. */
 const IMPORT_ORDER: Collection[] = ['rocketchat_settings', ...COLLECTIONS.filter((collection) => collection !== 'rocketchat_settings')];
@@ -134,10 +135,7 @@ function likelyMeant(name: string, expected: string[]): string | undefined {
   });
 }
 
-/**
- * Where a key was first seen, as one number (the line and the collection), so that the keys of
- * the whole export stay in memory at about 100 bytes per item: the duplicate check and `prune` need them all.
- */
+/** Where a key was first seen, as one number: the line and the collection. */
 const keyString = ({ pk, sk }: Key) => `${pk}\u0000${sk}`;
 const encodeWhere = (collection: Collection, line: number) => line * COLLECTIONS.length + COLLECTIONS.indexOf(collection);
 const decodeWhere = (where: number) => `${COLLECTIONS[where % COLLECTIONS.length]}.json:${Math.floor(where / COLLECTIONS.length)}`;
@@ -147,10 +145,10 @@ async function checkExport(
   dir: string,
   files: Set<Collection>,
   options: ImportOptions,
-): Promise<{ summary: ImportSummary; context: MappingContext; exportedKeys: Map<string, number> }> {
+): Promise<{ summary: ImportSummary; context: MappingContext; exportedKeys: ExportKeys }> {
   const summary: ImportSummary = { items: {}, documents: {}, warnings: [] };
   const context: MappingContext = { loginExpirationDays: DEFAULT_SETTINGS.loginExpirationDays };
-  const exportedKeys = new Map<string, number>();
+  const exportedKeys = new ExportKeys();
   for (const collection of IMPORT_ORDER) {
     if (!files.has(collection)) continue;
     const counts = { read: 0, skipped: 0 };
@@ -170,12 +168,10 @@ async function checkExport(
         continue;
       }
       for (const item of mapped.items) {
-        const key = keyString(item);
-        const first = exportedKeys.get(key);
+        const first = exportedKeys.add(keyString(item), encodeWhere(collection, line));
         if (first !== undefined) {
           throw new ImportError(where, `duplicate document: same key as ${decodeWhere(first)}`);
         }
-        exportedKeys.set(key, encodeWhere(collection, line));
         const entity = item.sk.startsWith('TOKEN#') ? 'token' : item.sk === 'TEAM' ? 'team' : mapped.entity;
         summary.items[entity] = (summary.items[entity] ?? 0) + 1;
       }
@@ -193,7 +189,7 @@ async function checkExport(
  * not produce, belongs to a document (or a login token, a team) that is gone, and is deleted.
  * Items of collections absent from the export, and items no collection owns, are never touched.
  */
-async function prune(store: DynamoStore, present: Set<Collection>, exportedKeys: Map<string, number>, dryRun: boolean): Promise<Record<string, number>> {
+async function prune(store: DynamoStore, present: Set<Collection>, exportedKeys: ExportKeys, dryRun: boolean): Promise<Record<string, number>> {
   const pruned: Record<string, number> = Object.fromEntries(IMPORT_ORDER.filter((collection) => present.has(collection)).map((collection) => [collection, 0]));
   for await (const page of store.scanKeys()) {
     const gone = page.filter((key) => {
