@@ -127,7 +127,7 @@ function throttled(): (line: string, force?: boolean) => void {
 async function checkTarget(table: string, endpoint: string | undefined, regionOption: string | undefined): Promise<Target> {
   // Like the AWS CLI: --region, AWS_REGION, AWS_DEFAULT_REGION (which the JS SDK alone ignores), the profile.
   const explicit = regionOption || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined;
-  const client = createDocumentClient({ region: explicit ?? (endpoint ? await profileRegion().catch(() => 'local') : undefined), endpoint });
+  const client = createDocumentClient({ region: explicit ?? (endpoint ? await profileRegion().catch(() => 'local') : undefined), endpoint, patient: true });
   let region: string;
   try {
     region = await client.config.region();
