@@ -99,7 +99,8 @@ async function main(): Promise<void> {
   const progress = throttled();
   const summary = await importExport(store, dir, {
     dryRun,
-    prune: values.prune,
+    // A table a dry run would have created is empty: nothing to prune.
+    prune: values.prune && (target?.tableExists === true || !dryRun),
     onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     onCheckProgress: (collection, read, done) => progress(`  checking ${collection}: ${read} documents`, done),
     onProgress: (collection, written, total) => progress(`  writing ${collection}: ${written}/${total} documents`, written === total),
