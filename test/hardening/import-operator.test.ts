@@ -292,31 +292,31 @@ describe('region, credentials and table are checked before the long read (AWS mo
   });
 });
 
-describe('a big --jsonArray file is streamed', () => {
+describe('a big export file is streamed (--jsonArray and JSON lines)', () => {
   const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-  /** A pretty --jsonArray message export of about `bytes` bytes. */
-  async function bigArray(file: string, bytes: number): Promise<number> {
+  /** A message export of about `bytes` bytes: a pretty --jsonArray, or one document a line. */
+  async function bigExport(file: string, bytes: number, format: 'array' | 'lines'): Promise<number> {
     const out = createWriteStream(file);
     let written = 0;
     let count = 0;
-    out.write('[');
+    if (format === 'array') out.write('[');
     while (written < bytes) {
       const doc = { _id: `m${count}`, rid: `r${count % 50}`, msg: `message ${count} ${'text '.repeat(40)}`, ts: { $date: '2024-01-02T03:04:05.006Z' }, u: { _id: 'u1', username: 'u' } };
-      const text = `${count === 0 ? '' : ',\n'}${JSON.stringify(doc, null, 2)}`;
+      const text = format === 'array' ? `${count === 0 ? '' : ',\n'}${JSON.stringify(doc, null, 2)}` : `${JSON.stringify(doc)}\n`;
       written += text.length;
       count++;
       if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     }
-    await new Promise<void>((resolve, reject) => out.end(']\n', () => resolve()).on('error', reject));
+    await new Promise<void>((resolve, reject) => out.end(format === 'array' ? ']\n' : '', () => resolve()).on('error', reject));
     return count;
   }
 
-  it('reads a 32 MB array with a 16 MB heap limit (a whole-file read cannot)', { timeout: 120_000 }, async () => {
-    const dir = await tempDir('big-array');
+  it.for(['array', 'lines'] as const)('reads a 32 MB file (%s) with a 16 MB heap limit (a whole-file read cannot)', { timeout: 120_000 }, async (format) => {
+    const dir = await tempDir('big-export');
     dirs.push(dir);
     const file = join(dir, 'rocketchat_message.json');
-    const count = await bigArray(file, 32 * 1024 * 1024);
+    const count = await bigExport(file, 32 * 1024 * 1024, format);
     const script = `const { readExport } = await import(${JSON.stringify(join(ROOT, 'lib/import/export-reader.ts'))});
       let n = 0; for await (const _ of readExport(${JSON.stringify(file)})) n++; console.log(n);`;
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
