@@ -2,8 +2,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface ClientOptions {
-  region: string;
+  /** Unset: the SDK's default chain (AWS_REGION, the profile's region). */
+  region?: string;
   endpoint?: string;
+  /**
+   * For the operator's tools (import), which have no API Gateway deadline and must not fail a long
+   * run on one slow answer: longer timeouts and more retries than the Lambda defaults below.
+   */
+  patient?: boolean;
 }
 
 /**
@@ -14,12 +20,14 @@ export interface ClientOptions {
  * `throwOnRequestTimeout`: without it the SDK only logs a warning when `requestTimeout` passes and
  * keeps waiting (up to its 300 s socket timeout).
  */
-export function createDocumentClient({ region, endpoint }: ClientOptions): DynamoDBDocumentClient {
+export function createDocumentClient({ region, endpoint, patient = false }: ClientOptions): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
-    region,
+    ...(region ? { region } : {}),
     endpoint,
-    maxAttempts: 3,
-    requestHandler: { connectionTimeout: 500, requestTimeout: 1000, throwOnRequestTimeout: true },
+    maxAttempts: patient ? 10 : 3,
+    requestHandler: patient
+      ? { connectionTimeout: 5000, requestTimeout: 60_000, throwOnRequestTimeout: true }
+      : { connectionTimeout: 500, requestTimeout: 1000, throwOnRequestTimeout: true },
     // A local engine accepts any credentials; real AWS uses the default provider chain.
     ...(endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });

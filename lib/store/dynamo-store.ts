@@ -7,6 +7,7 @@ import {
   BatchWriteCommand,
   GetCommand,
   QueryCommand,
+  ScanCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuthUser, StoredLoginToken } from '../auth';
@@ -197,6 +198,19 @@ export class DynamoStore implements PushGetStore {
       ExpressionAttributeNames: { '#id': SUB_ID_INDEX_KEY },
       ExpressionAttributeValues: { ':id': indexValue },
     });
+  }
+
+  /**
+   * Every item's key, a page (up to 1 MB of items) at a time: one Scan of the whole table, which
+   * DynamoDB bills for the full size of every item read, whatever the projection (`--prune`).
+   */
+  async *scanKeys(): AsyncGenerator<Key[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new ScanCommand({ TableName: this.table, ProjectionExpression: 'pk, sk', ExclusiveStartKey: startKey }));
+      yield (page.Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
   }
 
   async rawItem(key: Key): Promise<Record<string, unknown> | undefined> {

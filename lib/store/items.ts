@@ -7,7 +7,7 @@ import { loginTokenExpiresAt, type AuthUser, type StoredLoginToken } from '../au
 import type { Message, Room, Sender, Subscription, Team } from '../domain';
 import { parseIsoDateTime, type Json } from '../ejson';
 import { isPermissionId, isSettingId } from '../settings';
-import { BADGE_INDEX_KEY, documentIdIndexValue, isStorableKey, keys, SUB_ID_INDEX_KEY, TTL_ATTRIBUTE, type Key } from './keys';
+import { BADGE_INDEX_KEY, documentIdIndexValue, isStorableKey, keys, SUB_ID_INDEX_KEY, TOKEN_SK_PREFIX, TTL_ATTRIBUTE, type Key } from './keys';
 
 export const COLLECTIONS = [
   'users',
@@ -22,6 +22,7 @@ export const COLLECTIONS = [
   'rocketchat_livechat_department_agents',
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];
+
 
 export type Document = { [key: string]: Json };
 export type Item = Key & Record<string, unknown>;

@@ -19,6 +19,7 @@
  * `bySubId` (a document's `_id` → its item, so a change-stream delete that carries only `_id` finds
  * it: subscriptions by their `_id`, team members and department agents by `documentIdIndexValue`).
  */
+import type { Collection } from './items';
 export const PK = 'pk';
 export const SK = 'sk';
 /** TTL attribute: expired login tokens are removed by DynamoDB itself. */
@@ -48,6 +49,32 @@ export const keys = {
 };
 
 export const TOKEN_SK_PREFIX = 'TOKEN#';
+
+/**
+ * The collection whose documents an item comes from, read from its key (for `--prune`);
+ * undefined for an item no collection owns.
+ */
+export function collectionOfKey({ pk, sk }: Key): Collection | undefined {
+  const kind = pk.slice(0, pk.indexOf('#') + 1);
+  switch (kind) {
+    case 'USER#':
+      return sk.startsWith('SUB#') ? 'rocketchat_subscription' : sk === 'USER' || sk.startsWith(TOKEN_SK_PREFIX) ? 'users' : undefined;
+    case 'ROOM#':
+      return 'rocketchat_room';
+    case 'TEAM#':
+      return sk === 'TEAMDOC' ? 'rocketchat_team' : sk.startsWith('MEMBER#') ? 'rocketchat_team_member' : 'rocketchat_room';
+    case 'DEPT#':
+      return 'rocketchat_livechat_department_agents';
+    case 'MSG#':
+      return 'rocketchat_message';
+    case 'SETTING#':
+      return 'rocketchat_settings';
+    case 'PERMISSION#':
+      return 'rocketchat_permissions';
+    default:
+      return undefined;
+  }
+}
 
 /** DynamoDB refuses keys over these sizes; an id that long cannot name any stored item. */
 const MAX_PARTITION_KEY_BYTES = 2048;

@@ -283,11 +283,11 @@ export interface CliRun {
 }
 
 /** The real import CLI (`scripts/import.ts`) as a child process, killed if it runs past `timeoutMs`. */
-export function runImportCli(args: string[], timeoutMs = 40_000): Promise<CliRun> {
+export function runImportCli(args: string[], timeoutMs = 40_000, env: NodeJS.ProcessEnv = process.env, nodeOptions: string[] = []): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], {
+    const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', 'scripts/import.ts', ...args], {
       cwd: ROOT,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -111,7 +111,7 @@ describe('export formats', () => {
   it.each([
     ['malformed JSON', 'rocketchat_message.json', `${JSON.stringify(message('a'))}\n{"_id": "b",\n`, 'rocketchat_message.json:2'],
     ['a document without _id', 'rocketchat_room.json', '{"t":"c","name":"x"}\n', 'rocketchat_room.json:1'],
-    ['an unknown $ type', 'rocketchat_message.json', `\n\n${JSON.stringify({ ...message('a'), x: { $regularExpression: { pattern: 'a', options: '' } } })}\n`, 'rocketchat_message.json:3'],
+    ['a malformed $ type', 'rocketchat_message.json', `\n\n${JSON.stringify({ ...message('a'), x: { $regularExpression: { pattern: 'a', options: 'zz' } } })}\n`, 'rocketchat_message.json:3'],
   ])('stops on %s with file:line before writing anything', async (_, file, text, where) => {
     const dir = await exportDir({ 'users.json': '{"_id":"u1","username":"u","services":{"resume":{"loginTokens":[]}}}\n', [file]: text });
     const { tableName, store } = await storeFor('import-bad');
@@ -125,6 +125,59 @@ describe('export formats', () => {
     const { store } = await storeFor('import-nodir');
     await expect(importExport(store, join(tmpdir(), 'no-such-export-dir'))).rejects.toThrow('export directory not found');
     await expect(importExport(store, await exportDir({ 'other.json': '{}' }))).rejects.toThrow('no export files found');
+  });
+});
+
+describe('Extended JSON in fields push.get never reads', () => {
+  it('does not stop the import; the stored message keeps their JSON form, dates as ISO strings', async () => {
+    const user = {
+      _id: 'u1',
+      username: 'u',
+      active: true,
+      roles: ['user'],
+      services: {
+        resume: { loginTokens: [{ when: { $date: '2030-01-01T00:00:00.000Z' }, hashedToken: hashLoginToken('tok') }] },
+        email2fa: { attempts: { $numberDouble: 'NaN' }, failures: { $numberDouble: 'Infinity' } },
+        totp: { secret: { $binary: { base64: 'AAEC', subType: '00' } } },
+      },
+      lastSync: { $timestamp: { t: 1, i: 1 } },
+    };
+    const room = { _id: 'r1', t: 'c', name: 'general', msgs: { $numberLong: '5' }, statistics: { low: { $minKey: 1 }, high: { $maxKey: 1 } }, avg: { $numberDecimal: 'NaN' } };
+    const subscription = { _id: 's1', rid: 'r1', u: { _id: 'u1' }, unread: { $numberInt: '2' }, ls: { $timestamp: { t: 7, i: 1 } } };
+    const message = {
+      _id: 'm1',
+      rid: 'r1',
+      msg: 'hi',
+      ts: { $date: { $numberLong: '1704164645006' } },
+      u: { _id: 'u1', username: 'u' },
+      blob: { $binary: { base64: 'AAEC', subType: '00' } },
+      pattern: { $regularExpression: { pattern: '^a', options: 'i' } },
+      score: { $numberDecimal: '1.5' },
+      nan: { $numberDouble: 'NaN' },
+    };
+    const line = (doc: object) => `${JSON.stringify(doc)}\n`;
+    const dir = await exportDir({
+      'users.json': line(user),
+      'rocketchat_room.json': line(room),
+      'rocketchat_subscription.json': line(subscription),
+      'rocketchat_message.json': JSON.stringify([message], null, 2),
+    });
+    const { store } = await storeFor('import-ejson');
+    const summary = await importExport(store, dir);
+    expect(summary.items).toStrictEqual({ user: 1, token: 1, room: 1, subscription: 1, message: 1 });
+    expect((await store.message('m1'))?.document).toStrictEqual({
+      _id: 'm1',
+      rid: 'r1',
+      msg: 'hi',
+      ts: '2024-01-02T03:04:05.006Z',
+      u: { _id: 'u1', username: 'u' },
+      blob: 'AAEC',
+      pattern: { pattern: '^a', options: 'i' },
+      score: 1.5,
+      nan: null,
+    });
+    expect((await store.loginFacts('u1', hashLoginToken('tok'))).user?.active).toBe(true);
+    expect(await store.badge('u1')).toBe(2);
   });
 });
 

@@ -87,12 +87,22 @@ describe('numbers', () => {
     ['$numberInt', ''],
     ['$numberInt', '  '],
     ['$numberLong', 'twelve'],
-    ['$numberDouble', 'NaN'],
-    ['$numberDouble', 'Infinity'],
-    ['$numberDouble', '-Infinity'],
-    ['$numberDecimal', '1e400'],
+    ['$numberLong', '1e400'],
+    ['$numberInt', 'NaN'],
+    ['$numberDouble', 'abc'],
+    ['$numberDecimal', 'x'],
   ])('refuses %s %j', (type, text) => {
     expect(refusal({ n: { [type]: text } })).toBe(`invalid ${type} in n`);
+  });
+
+  it('keeps the non-finite doubles and decimals (counters in users.services, room statistics): the mapping refuses them where push.get reads a number', () => {
+    expect(fromExtendedJson({ n: { $numberDouble: 'NaN' } })).toStrictEqual({ n: Number.NaN });
+    expect(fromExtendedJson({ n: { $numberDouble: 'Infinity' } })).toStrictEqual({ n: Infinity });
+    expect(fromExtendedJson({ n: { $numberDouble: '-Infinity' } })).toStrictEqual({ n: -Infinity });
+    expect(fromExtendedJson({ n: { $numberDecimal: 'NaN' } })).toStrictEqual({ n: Number.NaN });
+    expect(fromExtendedJson({ n: { $numberDecimal: '1e400' } })).toStrictEqual({ n: Infinity });
+    // As a message answer (JSON), a non-finite number is null, as in Rocket.Chat's own answer.
+    expect(JSON.stringify(fromExtendedJson({ n: { $numberDouble: 'NaN' } }))).toBe('{"n":null}');
   });
 
   it('refuses a number wrapper whose value is not a string', () => {
@@ -111,19 +121,47 @@ describe('ObjectId', () => {
   });
 });
 
-describe('other Extended JSON types', () => {
+describe('other Extended JSON types (fields push.get never reads)', () => {
   it.each([
-    ['$binary', { base64: 'AAAA', subType: '00' }],
-    ['$regularExpression', { pattern: 'a', options: '' }],
-    ['$timestamp', { t: 1, i: 1 }],
-    ['$undefined', true],
-    ['$minKey', 1],
-    ['$maxKey', 1],
-    ['$symbol', 'x'],
-    ['$code', 'function () {}'],
+    ['$binary', { base64: 'AAEC', subType: '00' }, 'AAEC'],
+    ['$uuid', '123e4567-e89b-12d3-a456-426614174000', '123e4567-e89b-12d3-a456-426614174000'],
+    ['$regularExpression', { pattern: '^a', options: 'i' }, { pattern: '^a', options: 'i' }],
+    ['$timestamp', { t: 1, i: 1 }, { $timestamp: '4294967297' }],
+    ['$undefined', true, null],
+    ['$minKey', 1, {}],
+    ['$maxKey', 1, {}],
+    ['$symbol', 'x', 'x'],
+    ['$code', 'function () {}', { code: 'function () {}' }],
+  ])('reads %s into its JSON form', (type, inner, json) => {
+    expect(fromExtendedJson({ field: { [type]: inner } })).toStrictEqual({ field: json });
+  });
+
+  it('reads them anywhere in a document, beside the values push.get reads', () => {
+    const user = {
+      _id: 'u1',
+      services: { password: { bcrypt: 'x' }, totp: { secret: { $binary: { base64: 'AAEC', subType: '00' } } }, email2fa: { attempts: { $numberDouble: 'NaN' } } },
+      createdAt: { $date: '2021-10-22T14:29:23.581Z' },
+      lastSync: { $timestamp: { t: 5, i: 2 } },
+    };
+    expect(fromExtendedJson(user)).toStrictEqual({
+      _id: 'u1',
+      services: { password: { bcrypt: 'x' }, totp: { secret: 'AAEC' }, email2fa: { attempts: Number.NaN } },
+      createdAt: TS,
+      lastSync: { $timestamp: '21474836482' },
+    });
+  });
+
+  it('keeps a field whose name starts with $ but is no type as a plain object', () => {
+    expect(fromExtendedJson({ x: { $custom: 1, other: { $date: TS } } })).toStrictEqual({ x: { $custom: 1, other: TS } });
+  });
+
+  it.each([
+    ['$binary', 'not an object'],
+    ['$timestamp', { t: -1, i: 1 }],
+    ['$regularExpression', { pattern: 'a', options: 'zz' }],
     ['$dbPointer', {}],
-  ])('refuses %s', (type, inner) => {
-    expect(refusal({ field: { [type]: inner } })).toBe(`unsupported Extended JSON type ${type} in field`);
+  ])('refuses a malformed %s', (type, inner) => {
+    expect(refusal({ field: { [type]: inner } })).toBe(`invalid ${type} in field`);
   });
 });
 
@@ -131,9 +169,7 @@ describe('error messages', () => {
   it('name the nested path of the bad value', () => {
     expect(refusal({ a: { b: [{ c: 1 }, { c: { $date: 'nope' } }] } })).toBe('invalid $date in a.b[1].c');
     expect(refusal({ list: [1, 2, { $numberInt: 'x' }] })).toBe('invalid $numberInt in list[2]');
-    expect(refusal({ services: { resume: { loginTokens: [{ when: { $binary: {} } }] } } })).toBe(
-      'unsupported Extended JSON type $binary in services.resume.loginTokens[0].when',
-    );
+    expect(refusal({ services: { resume: { loginTokens: [{ when: { $binary: {} } }] } } })).toBe('invalid $binary in services.resume.loginTokens[0].when');
   });
 
   it("say 'document' for a wrapper at the top", () => {

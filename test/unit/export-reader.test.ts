@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImportError } from '../../lib/errors';
-import { readExport, splitJsonArray, type ExportDocument } from '../../lib/import/export-reader';
+import { readExport, type ExportDocument } from '../../lib/import/export-reader';
 
 let dir: string;
 let counter = 0;
@@ -177,12 +177,22 @@ describe('--jsonArray', () => {
   });
 });
 
-describe('splitJsonArray', () => {
-  it('returns each top-level element text with its start line', () => {
-    expect(splitJsonArray('[{"a":[1,{"b":"]"}]},\n {"c":"{"}]', 'f')).toStrictEqual([
-      { text: '{"a":[1,{"b":"]"}]}', line: 1 },
-      { text: '{"c":"{"}', line: 2 },
-    ]);
+describe('positions in a pretty --jsonArray export (mongoexport --jsonArray --pretty)', () => {
+  const pretty = (...docLines: string[]) => ['[', '  {', '    "_id": "a",', '    "msg": "x"', '  },', '  {', ...docLines, '  }', ']', ''].join('\n');
+
+  it('names the line and column of a syntax error, not the line its document starts on', async () => {
+    const error = await failure(pretty('    "_id": "b",', '    "msg": "y" "z": 1'), 'rocketchat_message.json');
+    expect(error.message).toBe('rocketchat_message.json:8: malformed JSON (syntax error at column 16)');
+  });
+
+  it('counts columns in characters, not bytes', async () => {
+    const error = await failure(pretty('    "_id": "b",', '    "msg": "ünïcødé", "n": tru'));
+    expect(error.message).toBe('users.json:8: malformed JSON (syntax error at column 31)');
+  });
+
+  it('names the line of a document a mapping check refuses: the line it starts on', async () => {
+    const docs = await read(pretty('    "_id": "b"'));
+    expect(lines(docs)).toEqual([2, 6]);
   });
 });
 
