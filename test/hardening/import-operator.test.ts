@@ -187,10 +187,14 @@ describe('--dry-run', () => {
 
   it('still stops on a bad export with file:line, exit 1', CLI_TIMEOUT, async () => {
     const dir = await copyOfDemo();
-    await editFile(dir, 'users.json', (lines) => [...lines, '{"_id": broken']);
+    let brokenLine = 0;
+    await editFile(dir, 'users.json', (lines) => {
+      brokenLine = lines.length + 1;
+      return [...lines, '{"_id": broken'];
+    });
     const { code, stderr } = await runImportCli([dir, '--dry-run']);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/import failed: users\.json:7: malformed JSON/);
+    expect(stderr).toContain(`import failed: users.json:${brokenLine}: malformed JSON`);
   });
 });
 
@@ -246,7 +250,8 @@ describe('region, credentials and table are checked before the long read (AWS mo
     const { code, stdout, stderr } = await runImportCli([await copyOfDemo(), '--table', table], 60_000, profileEnv({ AWS_PROFILE: 'ops' }));
     expect(code, stderr).toBe(0);
     expect(stderr).toContain(`Target: table ${table} at AWS region eu-west-3`);
-    expect(stderr.indexOf('Target:')).toBeLessThan(stderr.indexOf('checking users: 6 documents'));
+    expect(stderr.indexOf('Target:')).toBeLessThan(stderr.search(/checking users: \d+ documents/));
+    expect(stderr.indexOf('Target:')).toBeGreaterThanOrEqual(0);
     expect(stderr.indexOf('checking rocketchat_message: 14 documents')).toBeLessThan(stderr.indexOf('writing'));
     expect(stdout).toContain(`into ${table}`);
   });
