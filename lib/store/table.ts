@@ -15,7 +15,7 @@ export async function ensureTable(client: DynamoDBDocumentClient, tableName: str
       throw error;
     }
   }
-  await client.send(
+  const created = client.send(
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
@@ -43,6 +43,11 @@ export async function ensureTable(client: DynamoDBDocumentClient, tableName: str
       ],
     }),
   );
+  // A slow engine (a JVM just started) may answer after the client's timeout: the retry then finds
+  // the table the first attempt created.
+  await created.catch((error: unknown) => {
+    if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
+  });
   // Not every local engine implements TTL; the authorizer checks expiry itself anyway.
   await client
     .send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }))

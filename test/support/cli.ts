@@ -117,7 +117,7 @@ export function processTree(pid: number): ProcessInfo[] {
 
 /** The DynamoDB Local JVMs listening on `port`, found by their command line. */
 export function dynamoDbLocalOn(port: number): ProcessInfo[] {
-  return processes().filter((p) => p.cmdline.some((arg) => arg.endsWith('DynamoDBLocal.jar')) && p.cmdline[p.cmdline.indexOf('-port') + 1] === String(port));
+  return processes().filter((p) => /(^|\/)java$/.test(p.cmdline[0] ?? '') && p.cmdline.some((arg) => arg.endsWith('DynamoDBLocal.jar')) && p.cmdline[p.cmdline.indexOf('-port') + 1] === String(port));
 }
 
 /** Polls `check` until it holds or `timeoutMs` passes; returns whether it held. */
