@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_TABLE_NAME } from '../lib/store/table-name';
 import { checkNode, parseCommandLine, runCommand, UsageError, type CommandSpec } from './cli';
 import { whenLaunchersEnd } from './launchers';
-import { PortInUseError, startLocalStack } from './stack';
+import { PortInUseError, startLocalStack, type LocalStack } from './stack';
 
 const DEMO_FIXTURES = fileURLToPath(new URL('../fixtures/demo', import.meta.url));
 const DEMO = {
@@ -60,6 +60,20 @@ async function main(): Promise<void> {
   // The demo export (public tokens) only ever goes into the embedded database.
   const fixturesDir = values.fixtures !== undefined ? resolve(values.fixtures as string) : endpoint === undefined ? DEMO_FIXTURES : undefined;
 
+  // From here on, any of these ends it all: while starting (the engine dies with this process), or serving.
+  let running: LocalStack | undefined;
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await running?.close();
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
+  // npm or tsx ended by a signal they do not pass on: stop rather than hold the ports, orphaned.
+  whenLaunchersEnd(stop);
+
   if (fixturesDir) console.log(`Loading ${fixturesDir} …`);
   const stack = await startLocalStack({
     fixturesDir,
@@ -91,17 +105,7 @@ async function main(): Promise<void> {
   }
   console.log(embedded ? 'Ctrl-C stops the API and the embedded database.' : 'Ctrl-C stops the API.');
 
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await stack.close();
-    console.log('Stopped.');
-    process.exit(0);
-  };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
-  // npm or tsx ended by a signal they do not pass on: stop rather than hold the ports, orphaned.
-  whenLaunchersEnd(stop);
+  running = stack;
 }
 
 /** Digits only: Number() would also take "", " 80" or "0x50". */
