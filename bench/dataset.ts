@@ -322,20 +322,16 @@ export function loaderClient(endpoint: string): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-export interface LoadOptions {
-  /** Items per `putItems` call (it writes them 25 at a time, one BatchWriteItem after the other). */
-  chunk?: number;
-  /** `putItems` calls in flight at once. */
-  concurrency?: number;
-}
-
 /**
  * Writes documents as the import does, through the import's own mapping (`itemsForDocument`) and
  * store (`DynamoStore.putItems`, BatchWriteItem with retries), several batches at a time. On this
  * fresh table an upsert is exactly these puts: `upsertDocuments` would also read the previous
  * keys of every user and room to drop stale ones, and there are none. Returns items per entity.
  */
-export async function loadDocuments(store: DynamoStore, collection: Collection, docs: Document[], { chunk = 250, concurrency = 8 }: LoadOptions = {}): Promise<Record<string, number>> {
+export async function loadDocuments(store: DynamoStore, collection: Collection, docs: Document[]): Promise<Record<string, number>> {
+  // 250 items per `putItems` call (it writes 25 at a time, one BatchWriteItem after the other), 8 calls in flight.
+  const chunk = 250;
+  const concurrency = 8;
   const items = docs.flatMap((doc) => itemsForDocument(collection, doc, CONTEXT).items);
   const entities: Record<string, number> = {};
   for (const item of items) {
