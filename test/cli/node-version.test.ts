@@ -40,10 +40,10 @@ describe('the start-up check', () => {
     runToEnd(process.execPath, ['--import', `data:text/javascript,Object.defineProperty(process.versions,'node',{value:'${version}'})`, '--import', 'tsx', script, ...args]);
 
   it.each([
-    ['npm start', 'local/start.ts', '18.20.4'],
-    ['npm start', 'local/start.ts', '20.11.1'],
-    ['npm run bench', 'bench/run.ts', '23.3.0'],
-  ])('%s on Node %s says which versions it needs and starts nothing', async (command, script, version) => {
+    ['npm start', '18.20.4', 'local/start.ts'],
+    ['npm start', '20.11.1', 'local/start.ts'],
+    ['npm run bench', '23.3.0', 'bench/run.ts'],
+  ])('%s on Node %s says which versions it needs and starts nothing', async (command, version, script) => {
     const { code, stdout, stderr } = await under(version, script, ['--port', '0']);
     expect(code).toBe(1);
     expect(stderr).toContain(`${command}: this is Node ${version}; this project needs Node ${manifest.engines.node}`);
