@@ -58,7 +58,8 @@ async function main(): Promise<void> {
   }
   const tableName = (values.table as string | undefined) ?? DEFAULT_TABLE_NAME;
   // The demo export (public tokens) only ever goes into the embedded database.
-  const fixturesDir = values.fixtures !== undefined ? resolve(values.fixtures as string) : endpoint === undefined ? DEMO_FIXTURES : undefined;
+  const demo = values.fixtures === undefined && endpoint === undefined;
+  const fixturesDir = values.fixtures !== undefined ? resolve(values.fixtures as string) : demo ? DEMO_FIXTURES : undefined;
 
   // From here on, any of these ends it all: while starting (the engine dies with this process), or serving.
   let running: LocalStack | undefined;
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
   console.log(`push.get is ready at ${stack.url}/api/v1/push.get`);
   console.log(`To import an export into ${embedded ? 'the embedded database' : 'this table'}:`);
   console.log(`  npm run import -- <export-dir> --endpoint ${stack.endpoint} --table ${stack.tableName}`);
-  if (fixturesDir === DEMO_FIXTURES) {
+  if (demo) {
     console.log('Try:');
     console.log(`  curl -s '${stack.url}/api/v1/push.get?id=${DEMO.messageId}' -H 'X-User-Id: ${DEMO.userId}' -H 'X-Auth-Token: ${DEMO.token}'`);
   }
