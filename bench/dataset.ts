@@ -3,8 +3,6 @@
  * Extended JSON reader: dates as ISO strings), deterministic for a seed, and its loader, which
  * writes through the same mapping and store as the import (`itemsForDocument` → `putItems`).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hashLoginToken } from '../lib/auth';
 import type { DynamoStore } from '../lib/store/dynamo-store';
 import { itemsForDocument, type Collection, type Document } from '../lib/store/items';
@@ -306,21 +304,6 @@ export class BenchDataset {
   }
 }
 
-/**
- * The loader's own client: the marshalling of lib/store/client.ts, but patient timeouts and more
- * retries, since a bulk load may queue requests behind a busy local engine (the service's client
- * gives up after 1 s, which is right for a phone waiting, wrong for a loader).
- */
-export function loaderClient(endpoint: string): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
-    region: 'local',
-    endpoint,
-    maxAttempts: 10,
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 30_000 },
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-}
 
 /**
  * Writes documents as the import does, through the import's own mapping (`itemsForDocument`) and

@@ -8,6 +8,8 @@ import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export type EngineKind = 'dynamodb-local' | 'dynalite';
 
@@ -143,4 +145,21 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A client for loading a local engine (creating tables, importing): the marshalling of
+ * lib/store/client.ts, but patient timeouts and more retries, since a bulk load may queue behind
+ * a busy or just-started engine (the service's client gives up after 1 s, which is right for a
+ * phone waiting, wrong for a loader).
+ */
+export function loaderClient(endpoint: string): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    region: 'local',
+    endpoint,
+    maxAttempts: 10,
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 30_000 },
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

@@ -8,12 +8,11 @@ import { createServer, type Server } from 'node:http';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { importExport, type ImportSummary } from '../lib/import/import-export';
-import { createDocumentClient } from '../lib/store/client';
 import { DynamoStore } from '../lib/store/dynamo-store';
 import { ensureTable } from '../lib/store/table';
 import { DEFAULT_TABLE_NAME } from '../lib/store/table-name';
 import { createLocalApi } from './api-server';
-import { startEngine, type Engine, type EngineKind } from './engine';
+import { loaderClient, startEngine, type Engine, type EngineKind } from './engine';
 
 export interface LocalStackOptions {
   /** An export to import before serving; without it the table is served as it is. */
@@ -75,7 +74,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (!options.endpoint && options.dbPort) await ensureFree(options.dbPort, 'the database');
     engine = options.endpoint ? undefined : await startEngine(options.engine ?? 'auto', options.dbPort || undefined, options.notice);
     const endpoint = options.endpoint ?? engine!.endpoint;
-    const documentClient = createDocumentClient({ region: 'local', endpoint });
+    const documentClient = loaderClient(endpoint);
     let summary: ImportSummary | undefined;
     try {
       if (options.fixturesDir !== undefined) {
@@ -122,7 +121,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 }
 
 /** The operator's table must exist: serving a missing table would answer 500 to every call. */
-async function requireTable(client: ReturnType<typeof createDocumentClient>, endpoint: string, tableName: string): Promise<void> {
+async function requireTable(client: ReturnType<typeof loaderClient>, endpoint: string, tableName: string): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (error) {

@@ -19,6 +19,8 @@ const PATH = '/api/v1/push.get';
 const READY = /push\.get is ready at (http:\/\/127\.0\.0\.1:(\d+))\/api\/v1\/push\.get/;
 const DB = /DynamoDB \([^)]*\) at http:\/\/127\.0\.0\.1:(\d+)/;
 const RODRIQ = { 'X-User-Id': 'd26x6zSkaPSe5gCyy', 'X-Auth-Token': 'Zu-Z6eKzIIz7MCCRGeHi29bYkXZCJ4SxFC0JAasqm92' };
+/** The banner's last line: everything before it has been printed. */
+const BANNER_END = /^Ctrl-C stops the API/m;
 const IMPORT_LINE = /^ {2}(npm run import -- <export-dir> --endpoint \S+ --table \S+)$/m;
 
 /** A complete little export: one reader with a token, one room, one message (ids end in `tag`). */
@@ -107,6 +109,7 @@ describe('npm start -- --endpoint: the operator’s table', () => {
 
     const cli = start(['--endpoint', endpoint(), '--table', tableName, '--port', '0']);
     const [, base] = await cli.waitFor(READY);
+    await cli.waitFor(BANNER_END);
     expect(cli.output()).toContain(`DynamoDB at ${endpoint()}: serving table ${tableName} as it is (nothing imported)`);
     expect(cli.output()).not.toContain('Loading');
     expect(cli.output()).not.toMatch(/embedded/);
@@ -141,6 +144,7 @@ describe('npm start: the embedded database and its import line', () => {
     const dbPort = await freePort();
     const cli = start(['--port', '0', '--db-port', String(dbPort), '--engine', 'dynalite', '--quiet']);
     const [, base] = await cli.waitFor(READY);
+    await cli.waitFor(BANNER_END);
     expect(cli.output()).toMatch(new RegExp(`DynamoDB \\(dynalite, the embedded database\\) at http://127\\.0\\.0\\.1:${dbPort}: imported `));
     expect(cli.output()).toContain('To import an export into the embedded database:');
     const line = cli.output().match(IMPORT_LINE)![1]!;
@@ -206,8 +210,8 @@ describe('npm start: shutdown', () => {
       return run.tree.filter((p) => now.some((q) => q.pid === p.pid && q.cmdline.join(' ') === p.cmdline.join(' ')));
     };
     expect(await eventually(() => alive().length === 0), `still running: ${alive().map((p) => p.cmdline.join(' ')).join('\n')}`).toBe(true);
-    expect(await listening(run.apiPort)).toBe(false);
-    expect(await listening(run.dbPort)).toBe(false);
+    expect(await eventually(async () => !(await listening(run.apiPort)))).toBe(true);
+    expect(await eventually(async () => !(await listening(run.dbPort)))).toBe(true);
     expect(dynamoDbLocalOn(run.dbPort)).toStrictEqual([]);
   }
 
@@ -232,7 +236,7 @@ describe('npm start: shutdown', () => {
     expect(dynamoDbLocalOn(run.dbPort)).toHaveLength(1);
     process.kill(run.pids.node, 'SIGKILL');
     expect(await eventually(() => dynamoDbLocalOn(run.dbPort).length === 0)).toBe(true);
-    expect(await listening(run.dbPort)).toBe(false);
+    expect(await eventually(async () => !(await listening(run.dbPort)))).toBe(true);
     kill(-run.pids.npm, 'SIGKILL');
   });
 
