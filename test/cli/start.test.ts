@@ -11,9 +11,9 @@ import { ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importExport } from '../../lib/import/import-export';
 import { DynamoStore } from '../../lib/store/dynamo-store';
-import { freePort } from '../../local/engine';
+import { freePort, loaderClient } from '../../local/engine';
 import { cleanEnv, dynamoDbLocalOn, eventually, listening, processes, processTree, runToEnd, startCommand, startTs, type Cli } from '../support/cli';
-import { endpoint, freshTable, testClient } from '../support/dynamo';
+import { endpoint, freshTable } from '../support/dynamo';
 
 const PATH = '/api/v1/push.get';
 const READY = /push\.get is ready at (http:\/\/127\.0\.0\.1:(\d+))\/api\/v1\/push\.get/;
@@ -99,7 +99,8 @@ describe('npm start -- --help and usage errors', () => {
 
 describe('npm start -- --endpoint: the operator’s table', () => {
   it('serves an existing table as it is: no demo data, nothing overwritten, "the embedded database" never said', async () => {
-    const client = testClient();
+    // Patient timeouts: the shared engine may be busy with other test files.
+    const client = loaderClient(endpoint());
     const tableName = await freshTable(client, 'operator');
     const tiny = tinyExport('Op01');
     dirs.push(tiny.dir);
@@ -128,7 +129,8 @@ describe('npm start -- --endpoint: the operator’s table', () => {
   });
 
   it('refuses a table that does not exist, naming it, and creates nothing', async () => {
-    const client = testClient();
+    // Patient timeouts: the shared engine may be busy with other test files.
+    const client = loaderClient(endpoint());
     const tableName = `missing-${randomUUID().slice(0, 8)}`;
     const cli = start(['--endpoint', endpoint(), '--table', tableName, '--port', '0']);
     const { code } = await cli.exited;
