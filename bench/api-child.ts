@@ -14,7 +14,7 @@ function reply(message: ApiChildMessage): Promise<void> {
 }
 
 try {
-  const stack = await startLocalStack({ fixturesDir: input.fixturesDir, port: 0, endpoint: input.endpoint, tableName: input.tableName });
+  const stack = await startLocalStack({ port: 0, endpoint: input.endpoint, tableName: input.tableName });
   let baselineRss = process.memoryUsage().rss;
   let peakRss = baselineRss;
   let samples = 0;

@@ -10,7 +10,6 @@ interface LambdaModule {
   handler(event: unknown, context: unknown): Promise<unknown>;
 }
 
-const started = performance.now();
 const [bundle, eventFile, contextFile] = process.argv.slice(2);
 const event: unknown = JSON.parse(readFileSync(eventFile!, 'utf8'));
 const context: unknown = JSON.parse(readFileSync(contextFile!, 'utf8'));
@@ -34,7 +33,6 @@ writeSync(
   JSON.stringify({
     // performance.now() counts from the process's time origin: Node's own bootstrap is included.
     sinceProcessStartMs: answered,
-    nodeBootstrapMs: started,
     importMs: imported - beforeImport,
     firstAnswerMs: answered - imported,
     importAndAnswerMs: answered - beforeImport,

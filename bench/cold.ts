@@ -17,7 +17,7 @@ import { median, round } from './support/stats';
  * node24 (Runtime.NODEJS_24_X), minified, source maps without sources content, module-first main
  * fields, the createRequire banner, AWS SDK bundled (no externals). Output `index.mjs`.
  */
-export const CDK_BUNDLING: BuildOptions = {
+const CDK_BUNDLING: BuildOptions = {
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -71,9 +71,8 @@ export interface ColdVariant {
   env: Record<string, string>;
 }
 
-export interface ColdSample {
+interface ColdSample {
   sinceProcessStartMs: number;
-  nodeBootstrapMs: number;
   importMs: number;
   firstAnswerMs: number;
   importAndAnswerMs: number;

@@ -3,8 +3,6 @@
  * Extended JSON reader: dates as ISO strings), deterministic for a seed, and its loader, which
  * writes through the same mapping and store as the import (`itemsForDocument` → `putItems`).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hashLoginToken } from '../lib/auth';
 import type { DynamoStore } from '../lib/store/dynamo-store';
 import { itemsForDocument, type Collection, type Document } from '../lib/store/items';
@@ -306,28 +304,6 @@ export class BenchDataset {
   }
 }
 
-/**
- * The loader's own client: the marshalling of lib/store/client.ts, but patient timeouts and more
- * retries, since a bulk load may queue requests behind a busy local engine (the service's client
- * gives up after 1 s, which is right for a phone waiting, wrong for a loader).
- */
-export function loaderClient(endpoint: string): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
-    region: 'local',
-    endpoint,
-    maxAttempts: 10,
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 30_000 },
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-}
-
-export interface LoadOptions {
-  /** Items per `putItems` call (it writes them 25 at a time, one BatchWriteItem after the other). */
-  chunk?: number;
-  /** `putItems` calls in flight at once. */
-  concurrency?: number;
-}
 
 /**
  * Writes documents as the import does, through the import's own mapping (`itemsForDocument`) and
@@ -335,7 +311,10 @@ export interface LoadOptions {
  * fresh table an upsert is exactly these puts: `upsertDocuments` would also read the previous
  * keys of every user and room to drop stale ones, and there are none. Returns items per entity.
  */
-export async function loadDocuments(store: DynamoStore, collection: Collection, docs: Document[], { chunk = 250, concurrency = 8 }: LoadOptions = {}): Promise<Record<string, number>> {
+export async function loadDocuments(store: DynamoStore, collection: Collection, docs: Document[]): Promise<Record<string, number>> {
+  // 250 items per `putItems` call (it writes 25 at a time, one BatchWriteItem after the other), 8 calls in flight.
+  const chunk = 250;
+  const concurrency = 8;
   const items = docs.flatMap((doc) => itemsForDocument(collection, doc, CONTEXT).items);
   const entities: Record<string, number> = {};
   for (const item of items) {

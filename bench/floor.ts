@@ -27,12 +27,12 @@ export function rawClient(region: string, endpoint?: string): DynamoDBClient {
   });
 }
 
-export function rawKey(key: Key): RawKey {
+function rawKey(key: Key): RawKey {
   return { pk: { S: key.pk }, sk: { S: key.sk } };
 }
 
 /** The message, strongly consistent, as `DynamoStore.message` reads it. */
-export async function rawMessage(client: DynamoDBClient, table: string, messageId: string): Promise<{ rid?: string; senderId?: string }> {
+async function rawMessage(client: DynamoDBClient, table: string, messageId: string): Promise<{ rid?: string; senderId?: string }> {
   const { Item: item } = await client.send(new GetItemCommand({ TableName: table, Key: rawKey(keys.message(messageId)), ConsistentRead: true }));
   const rid = item?.rid?.S;
   const document = item?.document?.S;
@@ -42,7 +42,7 @@ export async function rawMessage(client: DynamoDBClient, table: string, messageI
 }
 
 /** One BatchGetItem of the given keys (no unprocessed keys are expected at this size). */
-export async function rawBatchGet(client: DynamoDBClient, table: string, wanted: Key[]): Promise<number> {
+async function rawBatchGet(client: DynamoDBClient, table: string, wanted: Key[]): Promise<number> {
   const result = await client.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: wanted.map(rawKey) } } }));
   return result.Responses?.[table]?.length ?? 0;
 }

@@ -13,7 +13,6 @@ import { round } from './support/stats';
 export interface LoadOptions {
   endpoint: string;
   tableName: string;
-  fixturesDir: string;
   credentials: Credentials;
   messageIds: string[];
   connections: number;
@@ -43,7 +42,7 @@ type Memory = Extract<ApiChildMessage, { type: 'memory' }>;
 const MiB = 1024 * 1024;
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const input: ApiChildInput = { endpoint: options.endpoint, tableName: options.tableName, fixturesDir: options.fixturesDir, sampleMs: 20 };
+  const input: ApiChildInput = { endpoint: options.endpoint, tableName: options.tableName, sampleMs: 20 };
   const child = spawnTsChild('bench/api-child.ts', { BENCH_API: JSON.stringify(input) }, ['--expose-gc']);
   try {
     const { url } = await nextMessage<Extract<ApiChildMessage, { type: 'ready' }>>(child, 'ready', 60_000);
@@ -99,7 +98,7 @@ async function memory(child: ChildProcess, type: 'mark' | 'report'): Promise<Mem
   return answer;
 }
 
-/** The DynamoDB Local JVM serving `endpoint` (started by this bench), found by its command line. */
+/** The DynamoDB Local JVM serving `endpoint` (started by this bench; not its watchdog), found by its command line. */
 function findEnginePid(endpoint: string): number | undefined {
   const port = new URL(endpoint).port;
   for (const entry of readdirSync('/proc')) {
@@ -107,7 +106,8 @@ function findEnginePid(endpoint: string): number | undefined {
     try {
       const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
       const portFlag = args.indexOf('-port');
-      if (args.some((arg) => arg.endsWith('DynamoDBLocal.jar')) && portFlag >= 0 && args[portFlag + 1] === port) return Number(entry);
+      const isJava = /(^|\/)java$/.test(args[0] ?? '');
+      if (isJava && args.some((arg) => arg.endsWith('DynamoDBLocal.jar')) && portFlag >= 0 && args[portFlag + 1] === port) return Number(entry);
     } catch {
       // The process ended meanwhile, or is not ours to read.
     }

@@ -1,8 +1,8 @@
-/** How much the bench does: `--quick` (under a minute) or the full run (a few minutes on 2 cores). */
+/** How much the bench does: `--quick` (under a minute), the full run (a few minutes on 2 cores), or `--smoke` (the test of the bench itself). */
 import type { DatasetShape } from './dataset';
 
 export interface BenchPlan {
-  mode: 'quick' | 'full';
+  mode: 'quick' | 'full' | 'smoke';
   shape: DatasetShape;
   /** Table sizes in messages, measured in this order as the table grows. */
   tableSizes: number[];
@@ -57,4 +57,22 @@ export const FULL: BenchPlan = {
   coldDiagnostics: true,
   coldMaxMs: 120_000,
   load: { connections: 10, durationS: 10, warmupS: 2 },
+};
+
+/** Every phase once, with tiny counts: proves the bench runs end to end (its figures mean nothing). */
+export const SMOKE: BenchPlan = {
+  mode: 'smoke',
+  shape: { senders: 5, rooms: 30, receiverRooms: 6, subscriptionCounts: [1, 10], fewUnread: 2 },
+  tableSizes: [100, 200],
+  warmCalls: 10,
+  warmupCalls: 2,
+  subscriptionCalls: 4,
+  tableCalls: 8,
+  tableBlocks: 2,
+  engineWarmup: { count: 20, maxMs: 2_000 },
+  loopMaxMs: 4_000,
+  coldRuns: 1,
+  coldDiagnostics: false,
+  coldMaxMs: 30_000,
+  load: { connections: 2, durationS: 1, warmupS: 1 },
 };

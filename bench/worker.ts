@@ -14,7 +14,7 @@ import { decodeAuthorizerContext as receiverFromAuthorizer } from '../functions/
 import { getPushNotification } from '../lib/push-get';
 import { BenchDataset, type Credentials } from './dataset';
 import { rawAuthorizerBatchFloor, rawAuthorizerFloor, rawBadge, rawClient, rawHandlerFloor } from './floor';
-import { countOne, countRequests } from './support/count';
+import { countOne, countRequests } from '../lib/store/request-count';
 import { benchAuthorizerEvent, benchProxyEvent, lambdaContext } from './support/events';
 import { interleaved, warmUp } from './support/loop';
 import type { PowertoolsResult, SubscriptionPoint, SubscriptionsResult, TableBlock, WarmResult, WorkerCommand, WorkerInput, WorkerMessage, WorkerResult, WorkerTask } from './support/protocol';

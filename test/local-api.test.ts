@@ -2,23 +2,21 @@
  * The local API over real HTTP: `startLocalStack` on the run's embedded DynamoDB (its own table),
  * then the `npm start` CLI itself as a child process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importExport } from '../lib/import/import-export';
 import { DynamoStore } from '../lib/store/dynamo-store';
 import { freePort } from '../local/engine';
 import { startLocalStack, type LocalStack } from '../local/stack';
+import { startTs, type Cli } from './support/cli';
 import { DEMO_FIXTURES, endpoint, testClient } from './support/dynamo';
 import { validateAnswer } from './support/openapi';
 import { SEED_ANSWER } from './support/seed';
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
 const PATH = '/api/v1/push.get';
 const SEED_ID = 'WkbwSntxt8D3jLp8G';
 const RODRIQ = { 'X-User-Id': 'd26x6zSkaPSe5gCyy', 'X-Auth-Token': 'Zu-Z6eKzIIz7MCCRGeHi29bYkXZCJ4SxFC0JAasqm92' };
@@ -264,62 +262,7 @@ describe('the local API over HTTP', () => {
 // ---------------------------------------------------------------------------------------------
 // The `npm start` CLI, as a child process (dynalite keeps it fast).
 
-interface Cli {
-  child: ChildProcess;
-  output(): string;
-  errors(): string;
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startCli(args: string[]): Cli {
-  const env = { ...process.env };
-  // The stack in this file set these for its own modules; the CLI must find its own.
-  delete env.TABLE_NAME;
-  delete env.DYNAMODB_ENDPOINT;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  const waiters: Array<() => void> = [];
-  const notify = () => waiters.splice(0).forEach((wake) => wake());
-  child.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    notify();
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    notify();
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let done = false;
-  void exited.then(() => {
-    done = true;
-    notify();
-  });
-  return {
-    child,
-    output: () => stdout,
-    errors: () => stderr,
-    exited,
-    async waitFor(pattern, timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const match = stdout.match(pattern);
-        if (match) return match;
-        if (done) throw new Error(`the CLI exited before printing ${pattern}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no ${pattern} within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
-          waiters.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
-    },
-  };
-}
+const startCli = (args: string[]) => startTs('local/start.ts', args);
 
 const READY = /push\.get is ready at (http:\/\/[^\s]+)\/api\/v1\/push\.get/;
 
@@ -343,7 +286,7 @@ describe('npm start (local/start.ts)', () => {
     running.push(cli);
     const [, base] = await cli.waitFor(READY);
     expect(base).toBe(`http://127.0.0.1:${port}`);
-    expect(cli.output()).toMatch(/DynamoDB \(dynalite\) at http:\/\/127\.0\.0\.1:\d+: imported .*14 message/);
+    expect(cli.output()).toMatch(/DynamoDB \(dynalite, the embedded database\) at http:\/\/127\.0\.0\.1:\d+: imported .*14 message/);
 
     const response = await fetch(`${base}${PATH}?id=${SEED_ID}`, { headers: RODRIQ });
     expect(response.status).toBe(200);

@@ -1,6 +1,6 @@
 /** What the orchestrator (run.ts) and its children (worker.ts, api-child.ts) say to each other. */
 import type { DatasetShape, UnreadProfile } from '../dataset';
-import type { RequestCounts } from './count';
+import type { RequestCounts } from '../../lib/store/request-count';
 import type { LatencySummary } from './stats';
 
 export interface WorkerInput {
@@ -111,7 +111,6 @@ export type ApiChildMessage =
 export interface ApiChildInput {
   endpoint: string;
   tableName: string;
-  fixturesDir: string;
   /** How often the RSS is sampled while serving. */
   sampleMs: number;
 }

@@ -7,14 +7,11 @@ import type { WorkerInput, WorkerMessage, WorkerResult, WorkerTask } from './pro
 type ResultOf<T extends WorkerTask> = Extract<WorkerResult, { kind: T['kind'] }>;
 
 export class BenchWorker {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly input: WorkerInput,
-  ) {}
+  private constructor(private readonly child: ChildProcess) {}
 
-  /** Starts a worker configured like the Lambda functions (minus the source-map flag), plus `extraEnv`. */
-  static async start(input: WorkerInput, extraEnv: Record<string, string> = {}): Promise<BenchWorker> {
-    const env = { ...lambdaEnvironment('bench-handler', input.tableName, input.endpoint, false), ...extraEnv, BENCH_WORKER: JSON.stringify(input) };
+  /** Starts a worker configured like the Lambda functions (minus the source-map flag). */
+  static async start(input: WorkerInput): Promise<BenchWorker> {
+    const env = { ...lambdaEnvironment('bench-handler', input.tableName, input.endpoint, false), BENCH_WORKER: JSON.stringify(input) };
     const child = spawnTsChild('bench/worker.ts', env);
     try {
       await nextMessage<Extract<WorkerMessage, { type: 'ready' }>>(child, 'ready', 60_000);
@@ -22,7 +19,7 @@ export class BenchWorker {
       child.kill('SIGKILL');
       throw error;
     }
-    return new BenchWorker(child, input);
+    return new BenchWorker(child);
   }
 
   /** Runs one task; gives up (and fails the run) well after the task's own time bound. */

@@ -1,14 +1,17 @@
 /**
  * Against a deployed stack: `API_URL=<PushGetUrl output> USER_ID=… AUTH_TOKEN=… [MESSAGE_ID=…]
- * npm run test:e2e`. Skipped unless API_URL, USER_ID and AUTH_TOKEN are set. MESSAGE_ID names a
- * message the user may read (imported into the deployed table) for the 200 checks.
+ * npm run test:e2e` (see ./env.ts). Without API_URL, USER_ID and AUTH_TOKEN it fails, saying so,
+ * rather than pass with nothing run. MESSAGE_ID names a message the user may read (imported into
+ * the deployed table) for the 200 checks.
  */
 import { describe, expect, it } from 'vitest';
 import { androidProblems, iosProblems } from '../support/clients';
 import { validateAnswer } from '../support/openapi';
+import { missingVariables, notConfigured } from './env';
 
 const { API_URL, USER_ID, AUTH_TOKEN, MESSAGE_ID } = process.env;
-const configured = Boolean(API_URL && USER_ID && AUTH_TOKEN);
+const missing = missingVariables();
+if (missing.length > 0) throw new Error(notConfigured(missing));
 const UNAUTHORIZED = {
   success: false,
   error: 'You must be logged in to do this.',
@@ -32,7 +35,7 @@ const statusAndBody = ({ status, body }: { status: number; body: unknown }) => (
 
 const login = () => ({ 'X-User-Id': USER_ID!, 'X-Auth-Token': AUTH_TOKEN! });
 
-describe.skipIf(!configured)('the deployed push.get', () => {
+describe('the deployed push.get', () => {
   it('refuses a call without the headers with the spec 401 body', async () => {
     expect(statusAndBody(await get('?id=x'))).toStrictEqual({ status: 401, body: UNAUTHORIZED });
   });

@@ -32,5 +32,5 @@ export async function demoTable(client = testClient(), prefix = 'demo'): Promise
   return { tableName, store, client };
 }
 
-/** The bench's request counter (SDK middleware: every attempt, by command, and sequential steps). */
-export { countRequests, type RequestCounter } from '../../bench/support/count';
+/** The request counter the bench uses too (SDK middleware: every attempt, by command, and sequential steps). */
+export { countRequests, type RequestCounter } from '../../lib/store/request-count';

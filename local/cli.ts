@@ -1,0 +1,130 @@
+/**
+ * What the operator's commands (`npm start`, `npm run bench`) share: the Node version check,
+ * `--help` generated from the option table, and usage errors that point to `--help` (exit 2).
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import semver from 'semver';
+
+// The AWS SDK's notice about future Node releases is noise in a local tool; set before any client exists.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** A mistake in the command line: printed with a pointer to `--help`, exit code 2. */
+export class UsageError extends Error {}
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  /** The placeholder shown in the help (`--port N`). */
+  value?: string;
+  description: string;
+  /** The default as the help states it; the command applies it. */
+  default?: string;
+  /** Allowed values of a string option. */
+  choices?: readonly string[];
+}
+
+export interface CommandSpec {
+  /** As the operator types it: `npm start`, `npm run bench`. */
+  name: string;
+  summary: string;
+  options: Record<string, OptionSpec>;
+  examples: string[];
+}
+
+export type ParsedOptions = Record<string, string | boolean | undefined>;
+
+/** The Node versions every installed package supports: the `engines` field of package.json. */
+export function requiredNode(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { engines: { node: string } };
+  return manifest.engines.node;
+}
+
+/** Ends the process with a clear message when this Node is outside `engines` (vitest, esbuild, the SDK would fail obscurely). */
+export function checkNode(command: string): void {
+  const range = requiredNode();
+  const version = process.versions.node;
+  if (!semver.satisfies(version, range)) {
+    process.stderr.write(
+      `${command}: this is Node ${version}; this project needs Node ${range} (the engines field of package.json: what vitest, esbuild, ` +
+        'the AWS SDK and the mongodb driver support). Install a supported Node (e.g. the current LTS) and run `npm ci` again.\n',
+    );
+    process.exit(1);
+  }
+}
+
+export function helpText(spec: CommandSpec): string {
+  const rows = Object.entries(spec.options).map(([name, option]) => {
+    const flag = `--${name}${option.value ? ` ${option.value}` : ''}`;
+    const choices = option.choices ? ` (${option.choices.join(' | ')})` : '';
+    const fallback = option.default !== undefined ? ` (default: ${option.default})` : '';
+    return [flag, `${option.description}${choices}${fallback}`] as const;
+  });
+  rows.push(['--help', 'print this help']);
+  const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
+  return [
+    `usage: ${spec.name}${spec.name.startsWith('npm ') ? ' --' : ''} [options]`,
+    '',
+    spec.summary,
+    '',
+    'options:',
+    ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`),
+    '',
+    'examples:',
+    ...spec.examples.map((example) => `  ${example}`),
+    '',
+  ].join('\n');
+}
+
+/**
+ * Parses `argv` strictly against the spec. `--help` prints the help and exits 0; anything unknown
+ * or malformed is a UsageError, before the command does any work.
+ */
+export function parseCommandLine(spec: CommandSpec, argv: string[] = process.argv.slice(2)): ParsedOptions {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(helpText(spec));
+    process.exit(0);
+  }
+  let values: ParsedOptions;
+  try {
+    const options = Object.fromEntries(Object.entries(spec.options).map(([name, { type }]) => [name, { type }]));
+    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError(describeParseError(error as NodeJS.ErrnoException));
+  }
+  for (const [name, option] of Object.entries(spec.options)) {
+    const value = values[name];
+    if (option.choices && typeof value === 'string' && !option.choices.includes(value)) {
+      throw new UsageError(`--${name} must be one of ${option.choices.join(', ')}, got "${value}"`);
+    }
+  }
+  return values;
+}
+
+/** node:util's messages suggest `--` tricks; say plainly what is wrong. */
+function describeParseError(error: NodeJS.ErrnoException): string {
+  const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? '';
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${quoted}`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument "${quoted}"`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const option = /--[\w-]+/.exec(error.message)?.[0] ?? quoted;
+      return /argument missing/.test(error.message) ? `${option} needs a value` : `${option} takes no value`;
+    }
+    default:
+      return error.message;
+  }
+}
+
+/** Runs a command's main: usage errors exit 2 with a pointer to --help, other failures exit 1. */
+export function runCommand(spec: CommandSpec, main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${spec.name}: ${error.message}\nSee \`${spec.name}${spec.name.startsWith('npm ') ? ' --' : ''} --help\` for the options.\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`${spec.name} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
