@@ -303,6 +303,6 @@ function stringList(value: Json | undefined, field: string): string[] {
 // ---- live sync ----
 
 /** The keyed pointer from a subscription's `_id` to its item (see `subscriptionPointerKey`). */
-export function subscriptionPointerItem(subscriptionId: string, subscription: Item): Item {
-  return { ...subscriptionPointerKey(subscriptionId), userId: subscription.pk.slice('USER#'.length), rid: subscription.rid };
+export function subscriptionPointerItem(subscriptionId: string, doc: Document): Item {
+  return { ...subscriptionPointerKey(subscriptionId), userId: asObject(doc.u)?._id, rid: doc.rid };
 }

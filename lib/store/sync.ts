@@ -14,7 +14,7 @@ export async function upsertDocuments(store: DynamoStore, collection: Collection
   await Promise.all(
     docs.map(async (doc) => {
       const { items } = itemsForDocument(collection, doc, context);
-      const withPointer = collection === 'rocketchat_subscription' ? [...items, subscriptionPointerItem(String(doc._id), items[0]!)] : items;
+      const withPointer = collection === 'rocketchat_subscription' ? [...items, subscriptionPointerItem(String(doc._id), doc)] : items;
       puts.push(...withPointer.map((item) => ({ ...item, [VERSION_ATTRIBUTE]: IMPORT_VERSION })));
       deletes.push(...(await staleKeys(store, collection, String(doc._id), items)));
     }),

@@ -145,7 +145,7 @@ export class ChangeApplier {
       case 'rocketchat_room':
         return this.upsertRoom(store, items, version);
       case 'rocketchat_subscription':
-        return this.upsertSubscription(store, id, items[0]!, operation, version);
+        return this.upsertSubscription(store, id, doc, items[0]!, operation, version);
       default:
         return kindOf((await store.putIfNewer(items[0]!, version)).written);
     }
@@ -218,7 +218,7 @@ export class ChangeApplier {
    * item of the subscription; if the pointer turns out to be a newer tombstone (the delete was
    * applied first), the item just written is tombstoned at the delete's version.
    */
-  private async upsertSubscription(store: Counted, id: string, item: Item, operation: Upsert, version: Version): Promise<ApplyKind> {
+  private async upsertSubscription(store: Counted, id: string, doc: Document, item: Item, operation: Upsert, version: Version): Promise<ApplyKind> {
     const { written, previous } = await store.putIfNewer(item, version);
     if (!written) {
       return 'stale';
@@ -226,7 +226,7 @@ export class ChangeApplier {
     if (operation === 'update' && previous && !isTombstone(previous)) {
       return 'applied';
     }
-    if ((await store.putIfNewer(subscriptionPointerItem(id, item), version)).written) {
+    if ((await store.putIfNewer(subscriptionPointerItem(id, doc), version)).written) {
       return 'applied';
     }
     const pointer = await store.rawItem(subscriptionPointerKey(id));
