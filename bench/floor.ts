@@ -27,7 +27,7 @@ export function rawClient(region: string, endpoint?: string): DynamoDBClient {
   });
 }
 
-function rawKey(key: Key): RawKey {
+export function rawKey(key: Key): RawKey {
   return { pk: { S: key.pk }, sk: { S: key.sk } };
 }
 

@@ -18,6 +18,7 @@ import { bundle, buildDriver, lambdaEnvironment, measureColdStarts, writeJson, t
 import { BenchDataset, loadDocuments } from './dataset';
 import { benchAuthorizerEvent, benchProxyEvent, lambdaContext } from './support/events';
 import { runLoad } from './load';
+import { renderSync, runSyncBench } from './sync';
 import { FULL, QUICK, SMOKE, type BenchPlan } from './plan';
 import { badgeGrowth, evaluateTargets, render, type BenchResults, type Machine } from './report';
 import { REPO_ROOT } from './support/child';
@@ -235,6 +236,7 @@ async function main(): Promise<void> {
         ...plan.load,
       }),
     );
+    const sync = await phase('live sync', () => runSyncBench(engine.endpoint, plan.mode === 'quick', log));
     client.destroy();
 
     const partial: Omit<BenchResults, 'targets'> = {
@@ -258,10 +260,10 @@ async function main(): Promise<void> {
       phasesS: phases,
     };
     const results: BenchResults = { ...partial, targets: evaluateTargets(partial) };
-    const report = render(results);
+    const report = `${render(results)}\n\n${renderSync(sync)}`;
     await mkdir(OUT_DIR, { recursive: true });
     for (const { json, report: markdown } of files) {
-      await writeFile(json, `${JSON.stringify(results, null, 2)}\n`);
+      await writeFile(json, `${JSON.stringify({ ...results, sync }, null, 2)}\n`);
       await writeFile(markdown, `# Latest \`npm run bench\` report\n\n${report}\n`);
     }
     const written = files.flatMap(({ json, report: markdown }) => [relative(REPO_ROOT, markdown), relative(REPO_ROOT, json)]);

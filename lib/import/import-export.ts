@@ -9,8 +9,9 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImportError } from '../errors';
 import type { DynamoStore } from '../store/dynamo-store';
-import { COLLECTIONS, InvalidDocument, itemsForDocument, type Collection, type Item, type MappingContext } from '../store/items';
-import { collectionOfKey, TOKEN_SK_PREFIX, type Key } from '../store/keys';
+import { COLLECTIONS, importItemsForDocument, InvalidDocument, type Collection, type Item, type MappingContext } from '../store/items';
+import { collectionOfKey, isPointerKey, TOKEN_SK_PREFIX, type Key } from '../store/keys';
+import { IMPORT_VERSION } from '../sync/change-event';
 import { DEFAULT_SETTINGS, missingIdentitySettings, resolveSettings, type SettingId } from '../settings';
 import { readExport } from './export-reader';
 import { ExportKeys } from './export-keys';
@@ -97,7 +98,7 @@ async function writeCollection(store: DynamoStore, dir: string, collection: Coll
     if (failure) throw failure.error;
   };
   for await (const { doc } of readExport(join(dir, `${collection}.json`))) {
-    items.push(...itemsForDocument(collection, doc, context).items);
+    items.push(...importItemsForDocument(collection, doc, context, IMPORT_VERSION).items);
     if (++docs >= DOCS_PER_WRITE) await flush();
   }
   if (docs > 0) await flush();
@@ -161,7 +162,7 @@ async function checkExport(
       if (++counts.read % CHECK_PROGRESS_EVERY === 0) options.onCheckProgress?.(collection, counts.read, false);
       let mapped;
       try {
-        mapped = itemsForDocument(collection, doc, context);
+        mapped = importItemsForDocument(collection, doc, context, IMPORT_VERSION);
       } catch (error) {
         throw error instanceof InvalidDocument ? new ImportError(where, error.message) : error;
       }
@@ -174,6 +175,8 @@ async function checkExport(
         if (first !== undefined) {
           throw new ImportError(where, `duplicate document: same key as ${decodeWhere(first)}`);
         }
+        // The `_id` pointers (for the sync's deletes) are written and pruned but not counted as entities.
+        if (isPointerKey(item)) continue;
         const entity = item.sk.startsWith(TOKEN_SK_PREFIX) ? 'token' : item.sk === 'TEAM' ? 'team' : mapped.entity;
         summary.items[entity] = (summary.items[entity] ?? 0) + 1;
       }

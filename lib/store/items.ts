@@ -7,7 +7,7 @@ import { loginTokenExpiresAt, type AuthUser, type StoredLoginToken } from '../au
 import type { Message, Room, Sender, Subscription, Team } from '../domain';
 import { parseIsoDateTime, type Json } from '../ejson';
 import { isPermissionId, isSettingId } from '../settings';
-import { BADGE_INDEX_KEY, documentIdIndexValue, isStorableKey, keys, SUB_ID_INDEX_KEY, TOKEN_SK_PREFIX, TTL_ATTRIBUTE, type Key } from './keys';
+import { BADGE_INDEX_KEY, documentPointerKey, isStorableKey, keys, SUB_ID_INDEX_KEY, subscriptionPointerKey, TTL_ATTRIBUTE, VERSION_ATTRIBUTE, type Key, type PointedCollection } from './keys';
 
 export const COLLECTIONS = [
   'users',
@@ -202,13 +202,13 @@ function teamDocumentItem(id: string, doc: Document): Item {
 function teamMemberItem(id: string, doc: Document): Item {
   const userId = requiredString(doc.userId, 'userId');
   const teamId = requiredString(doc.teamId, 'teamId');
-  return { ...keys.teamMember(teamId, userId), [SUB_ID_INDEX_KEY]: documentIdIndexValue('rocketchat_team_member', id) };
+  return { ...keys.teamMember(teamId, userId) };
 }
 
 function departmentAgentItem(id: string, doc: Document): Item {
   const agentId = requiredString(doc.agentId, 'agentId');
   const departmentId = requiredString(doc.departmentId, 'departmentId');
-  return { ...keys.departmentAgent(departmentId, agentId), [SUB_ID_INDEX_KEY]: documentIdIndexValue('rocketchat_livechat_department_agents', id) };
+  return { ...keys.departmentAgent(departmentId, agentId) };
 }
 
 function messageItem(id: string, doc: Document): Item {
@@ -350,4 +350,38 @@ function stringList(value: Json | undefined, field: string): string[] {
     throw new InvalidDocument(`"${field}" is not a list of strings`);
   }
   return value as string[];
+}
+
+// ---- live sync ----
+
+/** The keyed pointer from a subscription's `_id` to its item (see `subscriptionPointerKey`). */
+export function subscriptionPointerItem(subscriptionId: string, doc: Document): Item {
+  return { ...subscriptionPointerKey(subscriptionId), userId: asObject(doc.u)?._id, rid: doc.rid };
+}
+
+/** The pointer from a team member's or department agent's `_id` to its item (see documentPointerKey). */
+export function documentPointerItem(collection: PointedCollection, id: string, target: Key): Item {
+  return { ...documentPointerKey(collection, id), targetPk: target.pk, targetSk: target.sk };
+}
+
+/** The collections whose deletes are resolved through a pointer item. */
+export function isPointedCollection(collection: Collection): collection is PointedCollection {
+  return collection === 'rocketchat_team_member' || collection === 'rocketchat_livechat_department_agents';
+}
+
+/**
+ * What the import writes for one document: its items, the `_id` pointer where a delete needs one,
+ * all at the import's version, which any streamed change supersedes. The sync writes the same
+ * items and pointers (lib/sync/apply.ts), each at its change's version.
+ */
+export function importItemsForDocument(collection: Collection, doc: Document, context: MappingContext, version: string): DocumentItems {
+  const mapped = itemsForDocument(collection, doc, context);
+  const id = String(doc._id);
+  const pointers =
+    collection === 'rocketchat_subscription'
+      ? [subscriptionPointerItem(id, doc)]
+      : isPointedCollection(collection) && mapped.items[0]
+        ? [documentPointerItem(collection, id, mapped.items[0])]
+        : [];
+  return { entity: mapped.entity, items: [...mapped.items, ...pointers].map((item) => ({ ...item, [VERSION_ATTRIBUTE]: version })) };
 }

@@ -65,6 +65,10 @@ export function collectionOfKey({ pk, sk }: Key): Collection | undefined {
       return sk === 'TEAMDOC' ? 'rocketchat_team' : sk.startsWith('MEMBER#') ? 'rocketchat_team_member' : 'rocketchat_room';
     case 'DEPT#':
       return 'rocketchat_livechat_department_agents';
+    case 'SUBID#':
+      return 'rocketchat_subscription';
+    case 'DOCID#':
+      return sk === 'DOCID' && pk.startsWith('DOCID#rocketchat_team_member#') ? 'rocketchat_team_member' : 'rocketchat_livechat_department_agents';
     case 'MSG#':
       return 'rocketchat_message';
     case 'SETTING#':
@@ -84,10 +88,29 @@ export function isStorableKey({ pk, sk }: Key): boolean {
   return Buffer.byteLength(pk) <= MAX_PARTITION_KEY_BYTES && Buffer.byteLength(sk) <= MAX_SORT_KEY_BYTES;
 }
 
-/**
- * The `bySubId` index value of a document whose item is not keyed by its `_id`. Subscriptions use
- * their bare `_id`; other collections are prefixed so that equal `_id`s never meet.
- */
-export function documentIdIndexValue(collection: 'rocketchat_team_member' | 'rocketchat_livechat_department_agents', id: string): string {
-  return `${collection}#${id}`;
+/** An `_id` pointer item (subscription or document pointer), not an entity of its own. */
+export function isPointerKey({ sk }: Key): boolean {
+  return sk === 'SUBID' || sk === 'DOCID';
 }
+
+/** Collections whose items are keyed by other fields than the document's `_id` (besides subscriptions). */
+export type PointedCollection = 'rocketchat_team_member' | 'rocketchat_livechat_department_agents';
+
+/**
+ * A document pointer: `DOCID#<collection>#<_id>` → the key of the document's item. A change-stream
+ * delete carries only `_id`; this keyed item resolves it with a strongly consistent read.
+ */
+export const documentPointerKey = (collection: PointedCollection, id: string): Key => ({ pk: `DOCID#${collection}#${id}`, sk: 'DOCID' });
+
+// ---- live sync (lib/sync) ----
+
+/**
+ * A subscription's pointer item: `SUBID#<subscription _id>` → `{userId, rid}`. A change-stream
+ * delete of a subscription carries only its `_id`; this keyed item resolves it with a strongly
+ * consistent read (the bySubId index is only eventually consistent).
+ */
+export const subscriptionPointerKey = (subscriptionId: string): Key => ({ pk: `SUBID#${subscriptionId}`, sk: 'SUBID' });
+/** The version (from the change's cluster time) of the change that last wrote the item. */
+export const VERSION_ATTRIBUTE = 'version';
+/** Marks a tombstone: the item was deleted at `version`; readers treat it as missing. */
+export const TOMBSTONE_ATTRIBUTE = 'deleted';

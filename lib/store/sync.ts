@@ -1,17 +1,19 @@
 /**
- * Applies Mongo documents to the table: an upsert or a delete of one document, keyed by its
- * `_id`, is idempotent, so an import can be re-run and a change stream replayed.
+ * The import's writes: an upsert or a delete of one document, keyed by its `_id`, is idempotent,
+ * so an import can be re-run. Items carry IMPORT_VERSION, which any streamed change (lib/sync)
+ * supersedes; subscriptions get their `_id` pointer, which the sync resolves deletes with.
  */
 import type { DynamoStore } from './dynamo-store';
-import { itemsForDocument, type Collection, type Document, type Item, type MappingContext } from './items';
-import { documentIdIndexValue, keys, type Key } from './keys';
+import { importItemsForDocument, type Collection, type Document, type Item, type MappingContext } from './items';
+import { documentPointerKey, keys, subscriptionPointerKey, type Key } from './keys';
+import { IMPORT_VERSION } from '../sync/change-event';
 
 export async function upsertDocuments(store: DynamoStore, collection: Collection, docs: Document[], context: MappingContext): Promise<void> {
   const puts: Item[] = [];
   const deletes: Key[] = [];
   await Promise.all(
     docs.map(async (doc) => {
-      const { items } = itemsForDocument(collection, doc, context);
+      const { items } = importItemsForDocument(collection, doc, context, IMPORT_VERSION);
       puts.push(...items);
       deletes.push(...(await staleKeys(store, collection, String(doc._id), items)));
     }),
@@ -43,8 +45,11 @@ async function keysOfDocument(store: DynamoStore, collection: Collection, id: st
       const teamId = room?.teamMain === true && typeof room.teamId === 'string' ? room.teamId : undefined;
       return teamId ? [keys.room(id), keys.team(teamId)] : [keys.room(id)];
     }
-    case 'rocketchat_subscription':
-      return store.subscriptionKeysById(id);
+    case 'rocketchat_subscription': {
+      const pointer = await store.rawItem(subscriptionPointerKey(id));
+      const found = typeof pointer?.userId === 'string' && typeof pointer.rid === 'string' ? [keys.subscription(pointer.userId, pointer.rid)] : [];
+      return [...found, subscriptionPointerKey(id)];
+    }
     case 'rocketchat_message':
       return [keys.message(id)];
     case 'rocketchat_settings':
@@ -54,7 +59,11 @@ async function keysOfDocument(store: DynamoStore, collection: Collection, id: st
     case 'rocketchat_team':
       return [keys.teamDocument(id)];
     case 'rocketchat_team_member':
-    case 'rocketchat_livechat_department_agents':
-      return store.keysByDocumentId(documentIdIndexValue(collection, id));
+    case 'rocketchat_livechat_department_agents': {
+      const pointerKey = documentPointerKey(collection, id);
+      const pointer = await store.rawItem(pointerKey);
+      const found = typeof pointer?.targetPk === 'string' && typeof pointer.targetSk === 'string' ? [{ pk: pointer.targetPk, sk: pointer.targetSk }] : [];
+      return [...found, pointerKey];
+    }
   }
 }

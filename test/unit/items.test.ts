@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { hashLoginToken } from '../../lib/auth';
 import type { Json } from '../../lib/ejson';
 import {
+  importItemsForDocument,
   InvalidDocument,
   itemsForDocument,
   toAuthUser,
@@ -243,7 +244,12 @@ describe('team collections and department agents', () => {
   it('a team member is keyed by team and user, findable by its _id', () => {
     const { entity, items } = itemsForDocument('rocketchat_team_member', { _id: 'tm1', teamId: 'T1', userId: 'u1', roles: ['member'] }, CONTEXT);
     expect(entity).toBe('team member');
-    expect(items).toStrictEqual([{ pk: 'TEAM#T1', sk: 'MEMBER#u1', [SUB_ID_INDEX_KEY]: 'rocketchat_team_member#tm1' }]);
+    expect(items).toStrictEqual([{ pk: 'TEAM#T1', sk: 'MEMBER#u1' }]);
+    // The import writes an `_id` pointer beside it, which a change-stream delete resolves.
+    expect(importItemsForDocument('rocketchat_team_member', { _id: 'tm1', teamId: 'T1', userId: 'u1' }, CONTEXT, 'v').items).toStrictEqual([
+      { pk: 'TEAM#T1', sk: 'MEMBER#u1', version: 'v' },
+      { pk: 'DOCID#rocketchat_team_member#tm1', sk: 'DOCID', targetPk: 'TEAM#T1', targetSk: 'MEMBER#u1', version: 'v' },
+    ]);
     expect(invalid('rocketchat_team_member', { _id: 'tm1', teamId: 'T1' })).toBe('"userId" is not a non-empty string');
   });
 
@@ -251,7 +257,14 @@ describe('team collections and department agents', () => {
     const doc = { _id: 'da1', agentId: 'agent1', departmentId: 'sales', username: 'agent', departmentEnabled: true };
     const { entity, items } = itemsForDocument('rocketchat_livechat_department_agents', doc, CONTEXT);
     expect(entity).toBe('department agent');
-    expect(items).toStrictEqual([{ pk: 'DEPT#sales', sk: 'AGENT#agent1', [SUB_ID_INDEX_KEY]: 'rocketchat_livechat_department_agents#da1' }]);
+    expect(items).toStrictEqual([{ pk: 'DEPT#sales', sk: 'AGENT#agent1' }]);
+    expect(importItemsForDocument('rocketchat_livechat_department_agents', doc, CONTEXT, 'v').items[1]).toStrictEqual({
+      pk: 'DOCID#rocketchat_livechat_department_agents#da1',
+      sk: 'DOCID',
+      targetPk: 'DEPT#sales',
+      targetSk: 'AGENT#agent1',
+      version: 'v',
+    });
     expect(invalid('rocketchat_livechat_department_agents', { _id: 'da1', agentId: 'a' })).toBe('"departmentId" is not a non-empty string');
   });
 });
