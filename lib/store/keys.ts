@@ -49,3 +49,14 @@ const MAX_SORT_KEY_BYTES = 1024;
 export function isStorableKey({ pk, sk }: Key): boolean {
   return Buffer.byteLength(pk) <= MAX_PARTITION_KEY_BYTES && Buffer.byteLength(sk) <= MAX_SORT_KEY_BYTES;
 }
+
+/**
+ * The relay's own items (live sync, lib/sync/relay): one item holds the lease and the resume
+ * checkpoint, so both change in one conditional write; dead letters share a partition, sorted by
+ * time, and expire through the TTL attribute.
+ */
+export const relayKeys = {
+  state: (): Key => ({ pk: 'SYNC#RELAY', sk: 'STATE' }),
+  deadLetter: (at: string, resumeToken: string): Key => ({ pk: 'SYNC#DEADLETTER', sk: `${at}#${resumeToken}` }),
+  deadLetterPartition: 'SYNC#DEADLETTER',
+};

@@ -156,7 +156,7 @@ export class MongoPeer {
         const message = buffered.subarray(0, length);
         buffered = buffered.subarray(length);
         // One connection carries one command at a time; answer in order.
-        queue = queue.then(() => this.handle(socket, message)).catch(() => socket.destroy());
+        queue = queue.then(() => this.handle(socket, message)).catch(() => void socket.destroy());
       }
     });
   }
@@ -213,7 +213,7 @@ export class MongoPeer {
     this.received.push({ name, db, body });
     const faultIndex = this.faults.findIndex((entry) => entry.command === name);
     if (faultIndex >= 0) {
-      const [{ fault }] = this.faults.splice(faultIndex, 1) as [{ fault: Fault }];
+      const { fault } = this.faults.splice(faultIndex, 1)[0]!;
       if ('close' in fault) {
         socket.destroy();
         return undefined;
