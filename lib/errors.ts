@@ -57,3 +57,24 @@ export class ImportError extends Error {
 
 /** Required configuration is missing or malformed: fail at start-up, not on the first request. */
 export class ConfigError extends Error {}
+
+/**
+ * A change event the sync cannot turn into items (a malformed document, a missing cluster time).
+ * The relay stores it as a dead-letter item and goes on. The message names the collection, the
+ * document's id and a reason, never document values (users' documents hold login tokens).
+ */
+export class UnmappableChange extends Error {
+  constructor(
+    readonly collection: string,
+    readonly documentId: string | undefined,
+    readonly reason: string,
+  ) {
+    super(`${collection}${documentId === undefined ? '' : ` ${documentId}`}: ${reason}`);
+  }
+}
+
+/**
+ * A collection-level change (drop, rename, dropDatabase, invalidate) of watched data: the table can
+ * no longer follow by applying documents; the relay stops and the operator re-imports.
+ */
+export class UnsupportedChange extends Error {}
