@@ -57,6 +57,6 @@ export function isStorableKey({ pk, sk }: Key): boolean {
  */
 export const relayKeys = {
   state: (): Key => ({ pk: 'SYNC#RELAY', sk: 'STATE' }),
-  deadLetter: (at: string, resumeToken: string): Key => ({ pk: 'SYNC#DEADLETTER', sk: `${at}#${resumeToken}` }),
+  deadLetter: (at: string, unique: string): Key => ({ pk: 'SYNC#DEADLETTER', sk: `${at}#${unique}` }),
   deadLetterPartition: 'SYNC#DEADLETTER',
 };

@@ -3,6 +3,7 @@
  * the apply path's. Lease and checkpoint are one item, so a checkpoint is written only by the
  * relay that holds the lease (one conditional UpdateItem, no transaction).
  */
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { relayKeys, TTL_ATTRIBUTE } from './keys';
@@ -117,7 +118,7 @@ export class RelayStore {
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...relayKeys.deadLetter(letter.at, letter.resumeToken), ...letter, [TTL_ATTRIBUTE]: expiresAt },
+        Item: { ...relayKeys.deadLetter(letter.at, randomUUID()), ...letter, [TTL_ATTRIBUTE]: expiresAt },
       }),
     );
   }

@@ -233,6 +233,7 @@ export class MongoPeer {
       case 'find':
         return {
           cursor: { id: Long.ZERO, ns: `${db}.${String(body.find)}`, firstBatch: this.collections.get(`${db}.${String(body.find)}`) ?? [] },
+          operationTime: MongoPeer.clusterTime(this.clock),
           ok: 1,
         };
       case 'aggregate':

@@ -18,7 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { BSON, type ChangeStream, type Db, type Document } from 'mongodb';
+import { BSON, type ChangeStream, type Db, type Document, type Timestamp } from 'mongodb';
 import { LeaseHeld, type RelayStore } from '../../store/relay-store';
 import { RelayStopped, redact, streamFailure } from './errors';
 import type { Outcome, RelayMetrics, RelaySummary } from './metrics';
@@ -33,8 +33,10 @@ export interface ChangeSink {
   apply(change: Document): Promise<'applied' | 'irrelevant' | 'stale'>;
   /** The reason (no document values) when `error` means the change cannot be mapped, else undefined. */
   unmappableReason(error: unknown): string | undefined;
-  /** Loads the collections' current documents (the initial snapshot). */
-  snapshot(db: Db): Promise<void>;
+  /** The cluster's current operation time: where a new stream starts. */
+  operationTime(db: Db): Promise<Timestamp>;
+  /** Loads the collections' current documents (the initial snapshot) through `apply`, versioned at `startAt`. */
+  snapshot(db: Db, startAt: Timestamp, apply: (change: Document) => Promise<void>): Promise<void>;
 }
 
 export interface RelayOptions {
@@ -108,18 +110,21 @@ export class Relay {
     const resumeAfter = this.options.resnapshot || !state.resumeToken ? undefined : (BSON.EJSON.parse(state.resumeToken, { relaxed: false }) as Token);
     this.startTimers();
     try {
+      // Without a checkpoint the stream starts at a cluster time read first; the snapshot's
+      // writes carry that time as their version, so every change the stream brings supersedes them.
+      const startAt = resumeAfter === undefined ? await this.options.sink.operationTime(this.options.db) : undefined;
       const stream = this.options.db.watch(this.options.pipeline, {
         fullDocument: 'updateLookup',
         maxAwaitTimeMS: this.options.maxAwaitTimeMS ?? 1000,
-        ...(resumeAfter === undefined ? {} : { resumeAfter }),
+        ...(resumeAfter === undefined ? { startAtOperationTime: startAt } : { resumeAfter }),
       });
       this.stream = stream;
-      // The first read opens the stream: from here on, every change is delivered.
+      // The first read opens the stream (and proves it works) before the snapshot starts.
       let first = await this.next(stream);
-      if (resumeAfter === undefined) {
+      if (startAt !== undefined) {
         const start = first ? undefined : stream.resumeToken;
-        log('no checkpoint: the change stream is open, loading the snapshot …');
-        await this.options.sink.snapshot(this.options.db);
+        log('no checkpoint: change stream opened, loading the snapshot …');
+        await this.options.sink.snapshot(this.options.db, startAt, (change) => this.applyOne(change, false));
         log('snapshot loaded; following the change stream');
         this.markIdle(start);
       } else {
@@ -198,6 +203,11 @@ export class Relay {
 
   /** Hands one change to the scheduler, or records its position when nothing is to be written. */
   private async take(change: Document, token: Token): Promise<void> {
+    if (!this.options.sink.isRelevant(change)) {
+      this.options.metrics.count('irrelevant');
+      this.progress.mark(token);
+      return;
+    }
     const operation = String(change.operationType);
     if (COLLECTION_OPERATIONS.has(operation)) {
       const collection = redact(String(change.ns?.coll ?? change.ns?.db ?? ''), this.options.secrets);
@@ -206,17 +216,13 @@ export class Relay {
           'Run the relay with --resnapshot to load them again.',
       );
     }
-    if (!this.options.sink.isRelevant(change)) {
-      this.options.metrics.count('irrelevant');
-      this.progress.mark(token);
-      return;
-    }
     const seq = this.progress.begin(token);
     await this.scheduler.submit(documentKey(change), change, seq);
     if (this.scheduler.failed) this.fatal ??= this.schedulerFailure();
   }
 
-  private async applyOne(change: Document): Promise<void> {
+  /** One change through the sink, retried on store failures; `live` changes count towards the lag. */
+  private async applyOne(change: Document, live = true): Promise<void> {
     const attempts = this.options.applyAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       if (this.now() >= this.leaseValidUntil) {
@@ -237,6 +243,7 @@ export class Relay {
         continue;
       }
       this.options.metrics.count(outcome);
+      if (!live) return;
       const wallTime = change.wallTime instanceof Date ? change.wallTime.getTime() : clusterTimeMs(change.clusterTime);
       if (wallTime !== undefined) this.options.metrics.lag(this.now() - wallTime);
       return;
@@ -246,7 +253,8 @@ export class Relay {
   private async deadLetter(change: Document, reason: string): Promise<void> {
     const letter = {
       at: new Date(this.now()).toISOString(),
-      resumeToken: BSON.EJSON.stringify(change._id, { relaxed: false }),
+      // Snapshot documents have no resume token: their key says so.
+      resumeToken: change._id == null ? 'snapshot' : BSON.EJSON.stringify(change._id, { relaxed: false }),
       collection: String(change.ns?.coll ?? ''),
       documentId: String(change.documentKey?._id ?? ''),
       operationType: String(change.operationType),
