@@ -6,6 +6,7 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   GetCommand,
+  PutCommand,
   QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -13,7 +14,19 @@ import type { AuthUser, StoredLoginToken } from '../auth';
 import type { Message, Room, Sender, Subscription, Team } from '../domain';
 import { resolvePermissions, resolveSettings, PERMISSION_IDS, SETTING_IDS, type PermissionId, type Permissions, type PushSettings, type SettingId } from '../settings';
 import { toAuthUser, toLoginToken, toMessage, toRoom, toSender, toSubscription, toTeam, type Item } from './items';
-import { BADGE_INDEX, BADGE_INDEX_KEY, isStorableKey, keys, SUB_ID_INDEX, SUB_ID_INDEX_KEY, TOKEN_SK_PREFIX, type Key } from './keys';
+import type { ConditionalWrite, SyncStore } from '../sync/apply';
+import type { Version } from '../sync/change-event';
+import {
+  BADGE_INDEX,
+  BADGE_INDEX_KEY,
+  isStorableKey,
+  keys,
+  TOKEN_SK_PREFIX,
+  TOMBSTONE_ATTRIBUTE,
+  TTL_ATTRIBUTE,
+  VERSION_ATTRIBUTE,
+  type Key,
+} from './keys';
 
 export interface StoreOptions {
   tableName: string;
@@ -46,7 +59,7 @@ const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
 const MAX_BATCH_RETRIES = 8;
 
-export class DynamoStore {
+export class DynamoStore implements SyncStore {
   private readonly table: string;
   private readonly cacheMs: number;
   private readonly now: () => number;
@@ -180,21 +193,69 @@ export class DynamoStore {
     });
   }
 
-  /** A subscription's item found by its Mongo `_id` (change-stream deletes carry nothing else). */
-  async subscriptionKeysById(subscriptionId: string): Promise<Key[]> {
-    return this.queryKeys({
-      IndexName: SUB_ID_INDEX,
-      KeyConditionExpression: '#id = :id',
-      ExpressionAttributeNames: { '#id': SUB_ID_INDEX_KEY },
-      ExpressionAttributeValues: { ':id': subscriptionId },
-    });
+  /** Strongly consistent, tombstones included. */
+  async rawItem(key: Key): Promise<Record<string, unknown> | undefined> {
+    return this.getItem(key, true, true);
   }
 
-  async rawItem(key: Key): Promise<Record<string, unknown> | undefined> {
-    return this.getItem(key, true);
+  // ---- writes: live sync (each one conditional on the change's version) ----
+
+  /** One PutItem that happens only if the stored item is absent or older; a refusal is no error. */
+  async putIfNewer(item: Item, version: Version): Promise<ConditionalWrite> {
+    return this.conditionalPut({ ...item, [VERSION_ATTRIBUTE]: version });
+  }
+
+  /** The item replaced by a tombstone that DynamoDB's TTL removes after `expiresAtSeconds`. */
+  async tombstoneIfNewer(key: Key, version: Version, expiresAtSeconds: number): Promise<ConditionalWrite> {
+    return this.conditionalPut({ pk: key.pk, sk: key.sk, [VERSION_ATTRIBUTE]: version, [TOMBSTONE_ATTRIBUTE]: true, [TTL_ATTRIBUTE]: expiresAtSeconds });
+  }
+
+  /** A user's token items, tombstones included, in one strongly consistent Query. */
+  async tokenItems(userId: string): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          ConsistentRead: true,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.user(userId).pk, ':prefix': TOKEN_SK_PREFIX },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      found.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  }
+
+  async loginExpirationDays(): Promise<number> {
+    return (await this.batchGetWithConfig([])).config.settings.loginExpirationDays;
   }
 
   // ---- internals ----
+
+  private async conditionalPut(item: Item): Promise<ConditionalWrite> {
+    try {
+      const { Attributes: previous } = await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(#v) OR #v < :v',
+          ExpressionAttributeNames: { '#v': VERSION_ATTRIBUTE },
+          ExpressionAttributeValues: { ':v': item[VERSION_ATTRIBUTE] },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return { written: true, previous };
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') {
+        return { written: false };
+      }
+      throw error;
+    }
+  }
 
   private async queryKeys(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Key[]> {
     const found: Key[] = [];
@@ -238,14 +299,15 @@ export class DynamoStore {
 
   /**
    * One item. A key DynamoDB would refuse as too long (a hostile id) names no stored item: it is
-   * not found, without a request, instead of a ValidationException and a 500.
+   * not found, without a request, instead of a ValidationException and a 500. A tombstone (a
+   * deleted item the sync remembers) is not found either, unless asked for.
    */
-  private async getItem(key: Key, consistentRead = false): Promise<Record<string, unknown> | undefined> {
+  private async getItem(key: Key, consistentRead = false, withTombstones = false): Promise<Record<string, unknown> | undefined> {
     if (!isStorableKey(key)) {
       return undefined;
     }
     const { Item: item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: consistentRead }));
-    return item;
+    return withTombstones || !isTombstone(item) ? item : undefined;
   }
 
   /** Items by key (unstorable keys are not found); a single key is a GetItem, which answers faster than a batch of one. */
@@ -266,7 +328,7 @@ export class DynamoStore {
         await backoff(attempt);
         const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending } } }));
         for (const item of result.Responses?.[this.table] ?? []) {
-          found.set(keyString(item as Key), item);
+          if (!isTombstone(item)) found.set(keyString(item as Key), item);
         }
         pending = (result.UnprocessedKeys?.[this.table]?.Keys ?? []) as Key[];
       }
@@ -285,6 +347,10 @@ export class DynamoStore {
       pending = result.UnprocessedItems?.[this.table] ?? [];
     }
   }
+}
+
+export function isTombstone(item: Record<string, unknown> | undefined): boolean {
+  return item?.[TOMBSTONE_ATTRIBUTE] === true;
 }
 
 function keyString(key: Key): string {

@@ -7,7 +7,7 @@ import { hashLoginToken, loginTokenExpiresAt, type AuthUser, type StoredLoginTok
 import type { Message, Room, Sender, Subscription, Team } from '../domain';
 import { parseIsoDateTime, type Json } from '../ejson';
 import { isPermissionId, isSettingId } from '../settings';
-import { BADGE_INDEX_KEY, isStorableKey, keys, SUB_ID_INDEX_KEY, TTL_ATTRIBUTE, type Key } from './keys';
+import { BADGE_INDEX_KEY, isStorableKey, keys, SUB_ID_INDEX_KEY, subscriptionPointerKey, TTL_ATTRIBUTE, type Key } from './keys';
 
 export const COLLECTIONS = [
   'users',
@@ -298,4 +298,11 @@ function stringList(value: Json | undefined, field: string): string[] {
     throw new InvalidDocument(`"${field}" is not a list of strings`);
   }
   return value as string[];
+}
+
+// ---- live sync ----
+
+/** The keyed pointer from a subscription's `_id` to its item (see `subscriptionPointerKey`). */
+export function subscriptionPointerItem(subscriptionId: string, subscription: Item): Item {
+  return { ...subscriptionPointerKey(subscriptionId), userId: subscription.pk.slice('USER#'.length), rid: subscription.rid };
 }

@@ -50,6 +50,19 @@ export function isStorableKey({ pk, sk }: Key): boolean {
   return Buffer.byteLength(pk) <= MAX_PARTITION_KEY_BYTES && Buffer.byteLength(sk) <= MAX_SORT_KEY_BYTES;
 }
 
+// ---- live sync (lib/sync) ----
+
+/**
+ * A subscription's pointer item: `SUBID#<subscription _id>` → `{userId, rid}`. A change-stream
+ * delete of a subscription carries only its `_id`; this keyed item resolves it with a strongly
+ * consistent read (the bySubId index is only eventually consistent).
+ */
+export const subscriptionPointerKey = (subscriptionId: string): Key => ({ pk: `SUBID#${subscriptionId}`, sk: 'SUBID' });
+/** The version (from the change's cluster time) of the change that last wrote the item. */
+export const VERSION_ATTRIBUTE = 'version';
+/** Marks a tombstone: the item was deleted at `version`; readers treat it as missing. */
+export const TOMBSTONE_ATTRIBUTE = 'deleted';
+
 /**
  * The relay's own items (live sync, lib/sync/relay): one item holds the lease and the resume
  * checkpoint, so both change in one conditional write; dead letters share a partition, sorted by

@@ -1,10 +1,12 @@
 /**
- * Applies Mongo documents to the table: an upsert or a delete of one document, keyed by its
- * `_id`, is idempotent, so an import can be re-run and a change stream replayed.
+ * The import's writes: an upsert or a delete of one document, keyed by its `_id`, is idempotent,
+ * so an import can be re-run. Items carry IMPORT_VERSION, which any streamed change (lib/sync)
+ * supersedes; subscriptions get their `_id` pointer, which the sync resolves deletes with.
  */
 import type { DynamoStore } from './dynamo-store';
-import { itemsForDocument, type Collection, type Document, type Item, type MappingContext } from './items';
-import { keys, type Key } from './keys';
+import { itemsForDocument, subscriptionPointerItem, type Collection, type Document, type Item, type MappingContext } from './items';
+import { keys, subscriptionPointerKey, VERSION_ATTRIBUTE, type Key } from './keys';
+import { IMPORT_VERSION } from '../sync/change-event';
 
 export async function upsertDocuments(store: DynamoStore, collection: Collection, docs: Document[], context: MappingContext): Promise<void> {
   const puts: Item[] = [];
@@ -12,7 +14,8 @@ export async function upsertDocuments(store: DynamoStore, collection: Collection
   await Promise.all(
     docs.map(async (doc) => {
       const { items } = itemsForDocument(collection, doc, context);
-      puts.push(...items);
+      const withPointer = collection === 'rocketchat_subscription' ? [...items, subscriptionPointerItem(String(doc._id), items[0]!)] : items;
+      puts.push(...withPointer.map((item) => ({ ...item, [VERSION_ATTRIBUTE]: IMPORT_VERSION })));
       deletes.push(...(await staleKeys(store, collection, String(doc._id), items)));
     }),
   );
@@ -43,8 +46,11 @@ async function keysOfDocument(store: DynamoStore, collection: Collection, id: st
       const teamId = room?.teamMain === true && typeof room.teamId === 'string' ? room.teamId : undefined;
       return teamId ? [keys.room(id), keys.team(teamId)] : [keys.room(id)];
     }
-    case 'rocketchat_subscription':
-      return store.subscriptionKeysById(id);
+    case 'rocketchat_subscription': {
+      const pointer = await store.rawItem(subscriptionPointerKey(id));
+      const found = typeof pointer?.userId === 'string' && typeof pointer.rid === 'string' ? [keys.subscription(pointer.userId, pointer.rid)] : [];
+      return [...found, subscriptionPointerKey(id)];
+    }
     case 'rocketchat_message':
       return [keys.message(id)];
     case 'rocketchat_settings':
