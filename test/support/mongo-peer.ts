@@ -41,6 +41,8 @@ interface ChangeCursor {
 
 export class MongoPeer {
   readonly received: ReceivedCommand[] = [];
+  /** Called with every command before it is answered (to script a change at a precise moment). */
+  onCommand?: (command: ReceivedCommand) => void;
   /** Documents answered to `find`, per `db.collection`. */
   readonly collections = new Map<string, Document[]>();
   private readonly log: { position: number; event?: Document }[] = [];
@@ -113,6 +115,11 @@ export class MongoPeer {
   /** The next `command` (e.g. `getMore`, `aggregate`) gets this fault instead of an answer. */
   failNext(command: string, fault: Fault): void {
     this.faults.push({ command, fault });
+  }
+
+  /** Scripted faults not yet triggered. */
+  get pendingFaults(): number {
+    return this.faults.length;
   }
 
   commands(name: string): ReceivedCommand[] {
@@ -211,6 +218,7 @@ export class MongoPeer {
   private async answer(socket: Socket, db: string, body: Document): Promise<Document | undefined> {
     const name = Object.keys(body)[0] ?? '';
     this.received.push({ name, db, body });
+    this.onCommand?.({ name, db, body });
     const faultIndex = this.faults.findIndex((entry) => entry.command === name);
     if (faultIndex >= 0) {
       const { fault } = this.faults.splice(faultIndex, 1)[0]!;
@@ -275,14 +283,18 @@ export class MongoPeer {
     if (!stage) {
       return { ok: 0, errmsg: 'the peer only answers $changeStream aggregations', code: 40324, codeName: 'Location40324' };
     }
+    // The cursor delivers the positions after `position`; the history holds those after `historyStart`.
     let position = this.clock;
+    let oldestAllowed = this.historyStart;
     const resumeToken = (stage.resumeAfter ?? stage.startAfter) as Document | undefined;
     if (resumeToken) {
       position = Number.parseInt(String(resumeToken._data), 16);
     } else if (stage.startAtOperationTime instanceof Timestamp) {
+      // Inclusive, as on a real server: the change at exactly that time is delivered too.
       position = stage.startAtOperationTime.high - EPOCH - 1;
+      oldestAllowed = this.historyStart - 1;
     }
-    if (!Number.isInteger(position) || position < this.historyStart) {
+    if (!Number.isInteger(position) || position < oldestAllowed) {
       return {
         ok: 0,
         errmsg: 'Executor error during getMore :: caused by :: Resume of change stream was not possible, as the resume point may no longer be in the oplog.',

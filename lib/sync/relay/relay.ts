@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BSON, type ChangeStream, type Db, type Document, type Timestamp } from 'mongodb';
 import { LeaseHeld, type RelayStore } from '../../store/relay-store';
+import { mergeChanges } from './coalesce';
 import { RelayStopped, redact, streamFailure } from './errors';
 import type { Outcome, RelayMetrics, RelaySummary } from './metrics';
 import { Progress } from './progress';
@@ -65,7 +66,6 @@ export interface RelayOptions {
 
 type Token = unknown;
 
-const FULL_STATE_OPERATIONS = new Set(['insert', 'replace', 'delete']);
 const COLLECTION_OPERATIONS = new Set(['drop', 'rename', 'dropDatabase', 'invalidate']);
 
 export class Relay {
@@ -93,7 +93,7 @@ export class Relay {
       concurrency: options.concurrency ?? 32,
       maxOutstanding: options.maxOutstanding ?? 1000,
       coalesceMs: options.coalesceMs ?? 20,
-      merge: (earlier, later) => (carriesFullState(later) ? later : undefined),
+      merge: mergeChanges,
       run: (change) => this.applyOne(change),
       settled: (seqs) => seqs.forEach((seq) => this.progress.done(seq)),
     });
@@ -152,6 +152,7 @@ export class Relay {
     if (this.fatal) {
       // Only what is finished is checkpointed: a restart resumes at the first unfinished change.
       await this.checkpoint(true).catch(() => undefined);
+      await store.release(this.owner).catch(() => undefined);
       throw this.fatal;
     }
     await this.checkpoint(true);
@@ -336,12 +337,6 @@ export class Relay {
 /** Changes to one document share a key: they are applied in stream order. */
 function documentKey(change: Document): string {
   return `${String(change.ns?.coll)}\u0000${BSON.EJSON.stringify(change.documentKey?._id ?? null, { relaxed: false })}`;
-}
-
-/** A change that says everything about its document: a later one of these makes earlier waiting ones redundant. */
-function carriesFullState(change: Document): boolean {
-  const operation = String(change.operationType);
-  return FULL_STATE_OPERATIONS.has(operation) || (operation === 'update' && change.fullDocument != null);
 }
 
 function clusterTimeMs(clusterTime: unknown): number | undefined {

@@ -1,0 +1,17 @@
+import { startEngine } from './local/engine';
+import { createDocumentClient } from './lib/store/client';
+import { ensureTable } from './lib/store/table';
+import { DynamoStore } from './lib/store/dynamo-store';
+import { connectRelay } from './lib/sync/relay';
+import { MongoPeer } from './test/support/mongo-peer';
+const engine = await startEngine('dynalite');
+const client = createDocumentClient({ region: 'local', endpoint: engine.endpoint });
+await ensureTable(client, 'tbl');
+const peer = await MongoPeer.start();
+peer.collections.set('rocketchat.rocketchat_message', [{ _id: 'msg1', rid: 'GENERAL', msg: 'x', ts: new Date(), u: { _id: 'b', username: 'b' } }]);
+const c = await connectRelay({ mongoUrl: peer.url(), documentClient: client, tableName: 'tbl', log: (l) => console.log('LOG', l), tuning: { checkpointIntervalMs: 50, maxAwaitTimeMS: 50, coalesceMs: 5, leaseMs: 5000 } });
+const done = c.relay.run().then((s) => console.log('done', s), (e) => console.log('ERR', e));
+await new Promise((r) => setTimeout(r, 1500));
+console.log(peer.received.map((r) => r.name + ':' + JSON.stringify(r.body[r.name])).join('\n'));
+console.log(await new DynamoStore(client, { tableName: 'tbl' }).message('msg1'));
+c.relay.stop(); await done; await c.close(); await peer.close(); await engine.stop();
