@@ -120,7 +120,15 @@ export function changeStreamPipeline(): Record<string, unknown>[] {
     ];
   });
   return [
-    { $match: { $or: [...perCollection.flat(), { operationType: { $in: COLLECTION_OPERATIONS } }] } },
+    {
+      $match: {
+        $or: [
+          ...perCollection.flat(),
+          { operationType: { $in: ['drop', 'rename'] }, 'ns.coll': { $in: [...COLLECTIONS] } },
+          { operationType: { $in: ['dropDatabase', 'invalidate'] } },
+        ],
+      },
+    },
     {
       $project: {
         _id: 1,
