@@ -4,8 +4,6 @@
  * stream start before the snapshot, resume after a dropped connection, idle checkpoints, lost
  * history, the lease, dead letters — not MongoDB itself (see relay-replica-set.test.ts for that).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BSON } from 'mongodb';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../lib/store/dynamo-store';
@@ -13,21 +11,12 @@ import { RelayStore } from '../../lib/store/relay-store';
 import { changeStreamPipeline } from '../../lib/sync/relevance';
 import { connectRelay, RelayStopped, type RelayConfig } from '../../lib/sync/relay';
 import type { RelaySummary } from '../../lib/sync/relay/metrics';
-import { endpoint, freshTable } from '../support/dynamo';
+import { freshTable } from '../support/dynamo';
+import { patientClient } from '../support/patient-client';
 import { MongoPeer } from '../support/mongo-peer';
 
 const DB = 'rocketchat';
-// Generous timeouts: on a loaded test machine the engine's first CreateTable can take seconds.
-const client = DynamoDBDocumentClient.from(
-  new DynamoDBClient({
-    region: 'local',
-    endpoint: endpoint(),
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    requestHandler: { requestTimeout: 10_000 },
-  }),
-  { marshallOptions: { removeUndefinedValues: true } },
-);
-const now = () => new Date();
+const client = patientClient();const now = () => new Date();
 
 const docs = {
   setting: { _id: 'Accounts_LoginExpiration', value: 90 },

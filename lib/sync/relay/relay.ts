@@ -155,7 +155,7 @@ export class Relay {
       await store.release(this.owner).catch(() => undefined);
       throw this.fatal;
     }
-    await this.checkpoint(true);
+    await this.finalCheckpoint();
     await store.release(this.owner).catch(() => undefined);
     return this.summary();
   }
@@ -323,6 +323,18 @@ export class Relay {
     if (moved) {
       this.checkpointSeq = safe.seq;
       this.checkpointMovedAt = now;
+    }
+  }
+
+  /** The last checkpoint before exit, retried: a busy table must not turn a clean stop into a replay. */
+  private async finalCheckpoint(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.checkpoint(true);
+      } catch (error) {
+        if (attempt >= 4 || error instanceof LeaseHeld) throw error;
+        await sleep(250 * 2 ** attempt);
+      }
     }
   }
 
