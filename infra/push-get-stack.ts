@@ -43,6 +43,7 @@ import {
 } from '../lib/store/keys';
 import { INTERNAL_ERROR_BODY, unauthorizedBody } from '../functions/commons/http';
 import { PushFunction } from './constructs/push-function';
+import { SyncRelay, type SyncRelayProps } from './constructs/sync-relay';
 
 /** CloudWatch namespace and `service` dimension of the Powertools metrics both functions emit. */
 const METRICS_NAMESPACE = 'PushGet';
@@ -125,6 +126,8 @@ export interface PushGetStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** Use this existing table (same key design) instead of creating one. */
   readonly existingTableName?: string;
+  /** Run the live-sync relay on ECS Fargate (`-c sync=fargate`). */
+  readonly syncRelay?: Omit<SyncRelayProps, 'table' | 'logRetention' | 'alarmAction'>;
 }
 
 export class PushGetStack extends Stack {
@@ -209,6 +212,9 @@ export class PushGetStack extends Stack {
     // --- Operations -----------------------------------------------------------------------------
     const alarmAction = props.alarmEmail ? this.createAlarmTopic(props.alarmEmail) : undefined;
     this.createAlarms(alarmAction);
+    if (props.syncRelay) {
+      new SyncRelay(this, 'SyncRelay', { ...props.syncRelay, table: this.table, logRetention, alarmAction });
+    }
     this.createDashboard(stageName);
 
     new CfnOutput(this, 'PushGetUrl', {

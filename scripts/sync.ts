@@ -31,7 +31,7 @@ replayed or out-of-order event never overwrites newer state.
   --mongo-url URL      follow Rocket.Chat's MongoDB (a replica set) live: snapshot when the
                        table has no checkpoint, then the change stream, until SIGTERM/Ctrl-C.
                        Better: set $MONGO_URL instead, so the URL is not visible in ps.
-  --db NAME            the Rocket.Chat database (default: the URL's path, else rocketchat)
+  --db NAME            the Rocket.Chat database (default: $MONGO_DB, the URL's path, else rocketchat)
   --resnapshot         forget the checkpoint and load a fresh snapshot (after history was lost)
   --snapshot-message-days N
                        snapshot only messages of the last N days; 0: all (default: 30)
@@ -61,7 +61,7 @@ async function main(): Promise<number> {
       options: {
         'from-file': { type: 'string' },
         'mongo-url': { type: 'string' },
-        db: { type: 'string' },
+        db: { type: 'string', default: process.env.MONGO_DB },
         resnapshot: { type: 'boolean', default: false },
         'snapshot-message-days': { type: 'string', default: '30' },
         table: { type: 'string', default: DEFAULTS.table },
