@@ -12,7 +12,8 @@ import { createLocalApi } from './api-server';
 import { startEngine, type EngineKind } from './engine';
 
 export interface LocalStackOptions {
-  fixturesDir: string;
+  /** The export to import; undefined: start with an empty table (the relay fills it). */
+  fixturesDir?: string;
   port: number;
   host?: string;
   tableName?: string;
@@ -25,6 +26,7 @@ export interface LocalStackOptions {
 export interface LocalStack {
   url: string;
   endpoint: string;
+  tableName: string;
   engine: EngineKind | 'external';
   summary: ImportSummary;
   close(): Promise<void>;
@@ -37,7 +39,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const documentClient = createDocumentClient({ region: 'local', endpoint });
     await ensureTable(documentClient, tableName);
-    const summary = await importExport(new DynamoStore(documentClient, { tableName }), options.fixturesDir);
+    const summary = options.fixturesDir
+      ? await importExport(new DynamoStore(documentClient, { tableName }), options.fixturesDir)
+      : { items: {}, documents: {} };
     documentClient.destroy();
 
     // The function modules read their configuration once, at import: set it first.
@@ -55,6 +59,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return {
       url: `http://${address}:${port}`,
       endpoint,
+      tableName,
       engine: engine?.kind ?? 'external',
       summary,
       close: async () => {

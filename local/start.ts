@@ -5,7 +5,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ImportError } from '../lib/errors';
+import { RelayStopped } from '../lib/sync/relay';
 import { startLocalStack } from './stack';
+import { startLocalRelay } from './sync';
 
 // Node 20 is supported by the SDK release we pin; its notice about future releases is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -25,6 +27,7 @@ async function main(): Promise<void> {
       engine: { type: 'string', default: 'auto' },
       table: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      'mongo-url': { type: 'string' },
     },
   });
   // Digits only: Number() would also take "", " 80" or "0x50".
@@ -35,9 +38,11 @@ async function main(): Promise<void> {
   if (!['auto', 'dynamodb-local', 'dynalite'].includes(values.engine!)) {
     throw new UsageError('--engine must be dynamodb-local or dynalite');
   }
-  const demo = values.fixtures === undefined;
-  const fixturesDir = resolve(values.fixtures ?? new URL('../fixtures/demo', import.meta.url).pathname);
-  console.log(`Loading ${fixturesDir} …`);
+  // --mongo-url: an empty table kept current from that MongoDB instead of the demo export.
+  const mongoUrl = values['mongo-url'];
+  const demo = values.fixtures === undefined && mongoUrl === undefined;
+  const fixturesDir = mongoUrl === undefined ? resolve(values.fixtures ?? new URL('../fixtures/demo', import.meta.url).pathname) : undefined;
+  console.log(fixturesDir ? `Loading ${fixturesDir} …` : 'Starting with an empty table, kept current from MongoDB …');
   const stack = await startLocalStack({
     fixturesDir,
     port,
@@ -53,12 +58,14 @@ async function main(): Promise<void> {
     console.log('Try:');
     console.log(`  curl -s '${stack.url}/api/v1/push.get?id=${DEMO.messageId}' -H 'X-User-Id: ${DEMO.userId}' -H 'X-Auth-Token: ${DEMO.token}'`);
   }
+  const relay = mongoUrl === undefined ? undefined : await startLocalRelay(mongoUrl, stack, (line) => console.log(line));
   console.log('Ctrl-C stops the API and the embedded database.');
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    await relay?.stop();
     await stack.close();
     console.log('Stopped.');
     process.exit(0);
@@ -70,7 +77,7 @@ async function main(): Promise<void> {
 class UsageError extends Error {}
 
 main().catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof ImportError) {
+  if (error instanceof UsageError || error instanceof ImportError || error instanceof RelayStopped) {
     console.error(`npm start: ${error.message}`);
   } else {
     console.error('npm start failed:', error instanceof Error ? error.message : error);
