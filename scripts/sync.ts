@@ -52,6 +52,9 @@ error it cannot resume from (the message says what to do); 2 on a usage error.`;
 
 class UsageError extends Error {}
 
+/** The relay writes in the background: a slow answer is better than a retried write. */
+const RELAY_REQUEST_TIMEOUT_MS = 5000;
+
 async function main(): Promise<number> {
   let values;
   try {
@@ -130,7 +133,7 @@ async function follow(options: {
   messageDays: number;
   concurrency: number;
 }): Promise<number> {
-  const documentClient = createDocumentClient({ region: options.region, endpoint: options.endpoint });
+  const documentClient = createDocumentClient({ region: options.region, endpoint: options.endpoint, requestTimeoutMs: RELAY_REQUEST_TIMEOUT_MS });
   try {
     if (options.endpoint) {
       await ensureTable(documentClient, options.table);

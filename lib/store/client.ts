@@ -4,6 +4,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 export interface ClientOptions {
   region: string;
   endpoint?: string;
+  /**
+   * Per-attempt timeout. The request path keeps the 1 s default; the sync relay, a background
+   * writer whose changes wait in order, allows longer (a slow write is better than a retried one).
+   */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -14,12 +19,12 @@ export interface ClientOptions {
  * `throwOnRequestTimeout`: without it the SDK only logs a warning when `requestTimeout` passes and
  * keeps waiting (up to its 300 s socket timeout).
  */
-export function createDocumentClient({ region, endpoint }: ClientOptions): DynamoDBDocumentClient {
+export function createDocumentClient({ region, endpoint, requestTimeoutMs = 1000 }: ClientOptions): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region,
     endpoint,
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: 500, requestTimeout: 1000, throwOnRequestTimeout: true },
+    requestHandler: { connectionTimeout: 500, requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true },
     // A local engine accepts any credentials; real AWS uses the default provider chain.
     ...(endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });

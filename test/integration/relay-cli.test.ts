@@ -4,7 +4,10 @@
  * flight, checkpoints exactly what was applied, releases the lease and exits 0; a restart resumes
  * from the checkpoint and nothing is lost.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BSON } from 'mongodb';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../lib/store/dynamo-store';
@@ -75,7 +78,7 @@ describe('npm run sync -- --mongo-url', () => {
     const first = runSync(args, env);
     await until(() => first.output().includes('following the change stream'), 'the snapshot');
     const positions = new Map<string, number>();
-    for (let i = 0; i < 200; i++) positions.set(`m${i}`, peer.emit(message(`m${i}`)));
+    for (let i = 0; i < 60; i++) positions.set(`m${i}`, peer.emit(message(`m${i}`)));
     // Stop while the batch is being applied (the peer hands it out as soon as it exists).
     await new Promise((resolve) => setTimeout(resolve, 50));
     first.child.kill('SIGTERM');
@@ -98,7 +101,7 @@ describe('npm run sync -- --mongo-url', () => {
     const opensBefore = peer.changeStreamOpens().length;
     const second = runSync(args, env);
     await until(() => peer.changeStreamOpens().length > opensBefore, 'the restarted stream');
-    await until(async () => (await store.message('m199')) !== undefined, 'the rest applied after the restart');
+    await until(async () => (await store.message('m59')) !== undefined, 'the rest applied after the restart');
     expect(BSON.EJSON.stringify(peer.changeStreamOpens().at(-1)!.resumeAfter)).toBe(BSON.EJSON.stringify(BSON.EJSON.parse(state.resumeToken!)));
     const missing = await Promise.all([...positions.keys()].map(async (id) => ((await store.message(id)) ? undefined : id)));
     expect(missing.filter(Boolean)).toEqual([]);
@@ -120,6 +123,24 @@ describe('npm run sync -- --mongo-url', () => {
     expect(await second.exit).toBe(1);
     expect(second.output()).toMatch(/ChangeStreamHistoryLost[\s\S]*--resnapshot/);
     expect(second.output()).not.toContain(peer.host);
+  });
+
+  it('the container\'s entry point (the esbuild bundle of the Dockerfile) runs the relay and stops cleanly', { timeout: 120_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sync-bundle-'));
+    const built = spawnSync('npm', ['run', 'build:sync', '--', `--outfile=${join(dir, 'sync.cjs')}`], { encoding: 'utf8' });
+    expect(built.status).toBe(0);
+    const child = spawn(process.execPath, ['--enable-source-maps', join(dir, 'sync.cjs'), '--table', tableName, '--endpoint', endpoint()], {
+      env: { ...process.env, MONGO_URL: peer.url(DB), POWERTOOLS_METRICS_DISABLED: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let output = '';
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await until(() => output.includes('following the change stream'), 'the bundled relay');
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('refuses --mongo-url together with --from-file (usage error, exit 2)', async () => {
