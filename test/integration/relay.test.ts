@@ -9,14 +9,18 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../lib/store/dynamo-store';
 import { RelayStore } from '../../lib/store/relay-store';
 import { changeStreamPipeline } from '../../lib/sync/relevance';
+import { SYNC_RELAY_TABLE_ACTIONS } from '../../infra/constructs/sync-relay';
 import { connectRelay, RelayStopped, type RelayConfig } from '../../lib/sync/relay';
 import type { RelaySummary } from '../../lib/sync/relay/metrics';
-import { freshTable } from '../support/dynamo';
+import { countRequests, freshTable } from '../support/dynamo';
 import { patientClient } from '../support/patient-client';
 import { MongoPeer } from '../support/mongo-peer';
 
 const DB = 'rocketchat';
-const client = patientClient();const now = () => new Date();
+const client = patientClient();
+/** The relay's own client: what it sends is recorded and compared with the Fargate role. */
+const relayClient = patientClient();
+const relayRequests = countRequests(relayClient);const now = () => new Date();
 
 const docs = {
   setting: { _id: 'Accounts_LoginExpiration', value: 90 },
@@ -64,7 +68,7 @@ async function startRelay(extra: Partial<RelayConfig> = {}, url = peer.url(DB)):
   const logs: string[] = [];
   const connected = await connectRelay({
     mongoUrl: url,
-    documentClient: client,
+    documentClient: relayClient,
     tableName,
     log: (line) => logs.push(line),
     tuning: { checkpointIntervalMs: 50, maxAwaitTimeMS: 50, coalesceMs: 5, leaseMs: 5000 },
@@ -129,7 +133,10 @@ afterEach(async () => {
   await peer.close();
 });
 
-afterAll(() => client.destroy());
+afterAll(() => {
+  client.destroy();
+  relayClient.destroy();
+});
 
 describe('relay: first start (no checkpoint)', () => {
   it('opens the change stream before reading the snapshot, then applies the stream on top of it', async () => {
@@ -289,5 +296,21 @@ describe('relay: changes', () => {
     const summary = await relay.stop();
     // Snapshot: 5 documents; the 6 updates arrive in one batch and merge into one write.
     expect(summary.applied).toBeLessThan(5 + 6);
+  });
+});
+
+describe('relay: permissions', () => {
+  it('sends DynamoDB only the requests the Fargate task role allows, and uses every write it allows', async () => {
+    const relay = await startRelay();
+    await eventually(() => store.message('msg1'), Boolean);
+    peer.emit(insert('rocketchat_subscription', { _id: 'broken' } as never));
+    peer.emit(update('users', { ...docs.user, active: false } as { _id: string }, { active: false }));
+    await eventually(() => relayStore.deadLetters(), (found) => found.length === 1);
+    await relay.stop();
+    // Over every relay of this file: SDK command names as IAM actions.
+    const used = Object.keys(relayRequests.snapshot().byCommand).map((name) => `dynamodb:${name.replace(/Command$/, '')}`);
+    expect(used.filter((action) => !SYNC_RELAY_TABLE_ACTIONS.includes(action))).toEqual([]);
+    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:TransactWriteItems'];
+    expect(SYNC_RELAY_TABLE_ACTIONS.filter((action) => writes.includes(action)).sort()).toEqual(used.filter((action) => writes.includes(action)).sort());
   });
 });
