@@ -17,6 +17,7 @@ import { bundle, buildDriver, lambdaEnvironment, measureColdStarts, writeJson, t
 import { BenchDataset, loadDocuments, loaderClient } from './dataset';
 import { benchAuthorizerEvent, benchProxyEvent, lambdaContext } from './support/events';
 import { runLoad } from './load';
+import { renderSync, runSyncBench } from './sync';
 import { FULL, QUICK, type BenchPlan } from './plan';
 import { badgeGrowth, evaluateTargets, render, type BenchResults, type Machine } from './report';
 import { REPO_ROOT } from './support/child';
@@ -219,6 +220,7 @@ async function main(): Promise<void> {
         ...plan.load,
       }),
     );
+    const sync = await phase('live sync', () => runSyncBench(engine.endpoint, plan.mode === 'quick', log));
     client.destroy();
 
     const partial: Omit<BenchResults, 'targets'> = {
@@ -242,8 +244,8 @@ async function main(): Promise<void> {
       phasesS: phases,
     };
     const results: BenchResults = { ...partial, targets: evaluateTargets(partial) };
-    const report = render(results);
-    await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+    const report = `${render(results)}\n\n${renderSync(sync)}`;
+    await writeFile(RESULTS_FILE, `${JSON.stringify({ ...results, sync }, null, 2)}\n`);
     await writeFile(REPORT_FILE, `# Latest \`npm run bench\` report\n\n${report}\n`);
     process.stdout.write(`${report}\n\nwritten: bench/results.json, bench/results.md\n`);
   } finally {

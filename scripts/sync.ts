@@ -33,6 +33,8 @@ replayed or out-of-order event never overwrites newer state.
                        Better: set $MONGO_URL instead, so the URL is not visible in ps.
   --db NAME            the Rocket.Chat database (default: $MONGO_DB, the URL's path, else rocketchat)
   --resnapshot         forget the checkpoint and load a fresh snapshot (after history was lost)
+  --start-at T         with no checkpoint yet: start at cluster time T (seconds[.increment],
+                       noted before an export was imported) instead of taking a snapshot
   --snapshot-message-days N
                        snapshot only messages of the last N days; 0: all (default: 30)
   --from-file FILE     replay change events from FILE: one event a line, canonical or
@@ -66,6 +68,7 @@ async function main(): Promise<number> {
         'mongo-url': { type: 'string' },
         db: { type: 'string', default: process.env.MONGO_DB },
         resnapshot: { type: 'boolean', default: false },
+        'start-at': { type: 'string' },
         'snapshot-message-days': { type: 'string', default: '30' },
         table: { type: 'string', default: DEFAULTS.table },
         endpoint: { type: 'string' },
@@ -97,7 +100,7 @@ async function main(): Promise<number> {
     if (!Number.isInteger(messageDays)) {
       throw new UsageError(`--snapshot-message-days must be a whole number of days, got "${values['snapshot-message-days']}"`);
     }
-    return follow({ mongoUrl, dbName: values.db, table: values.table, endpoint: values.endpoint, region: values.region, resnapshot: values.resnapshot, messageDays, concurrency });
+    return follow({ mongoUrl, dbName: values.db, table: values.table, endpoint: values.endpoint, region: values.region, resnapshot: values.resnapshot, startAt: values['start-at'], messageDays, concurrency });
   }
   const file = resolve(values['from-file']!);
   const documentClient = createDocumentClient({ region: values.region, endpoint: values.endpoint });
@@ -130,6 +133,7 @@ async function follow(options: {
   endpoint?: string;
   region: string;
   resnapshot: boolean;
+  startAt?: string;
   messageDays: number;
   concurrency: number;
 }): Promise<number> {
@@ -148,6 +152,7 @@ async function follow(options: {
       // EMF lines on stdout become CloudWatch metrics in AWS; a local engine has no CloudWatch.
       metrics: !options.endpoint && process.env.POWERTOOLS_METRICS_DISABLED !== 'true',
       resnapshot: options.resnapshot,
+      startAt: options.startAt,
       snapshotMessageDays: options.messageDays,
       tuning: { concurrency: options.concurrency },
     });

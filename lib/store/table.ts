@@ -15,34 +15,41 @@ export async function ensureTable(client: DynamoDBDocumentClient, tableName: str
       throw error;
     }
   }
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: PK, AttributeType: 'S' },
-        { AttributeName: SK, AttributeType: 'S' },
-        { AttributeName: BADGE_INDEX_KEY, AttributeType: 'S' },
-        { AttributeName: SUB_ID_INDEX_KEY, AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: PK, KeyType: 'HASH' },
-        { AttributeName: SK, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: BADGE_INDEX,
-          KeySchema: [{ AttributeName: BADGE_INDEX_KEY, KeyType: 'HASH' }],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['unread'] },
-        },
-        {
-          IndexName: SUB_ID_INDEX,
-          KeySchema: [{ AttributeName: SUB_ID_INDEX_KEY, KeyType: 'HASH' }],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
-      ],
-    }),
-  );
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: PK, AttributeType: 'S' },
+          { AttributeName: SK, AttributeType: 'S' },
+          { AttributeName: BADGE_INDEX_KEY, AttributeType: 'S' },
+          { AttributeName: SUB_ID_INDEX_KEY, AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: PK, KeyType: 'HASH' },
+          { AttributeName: SK, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: BADGE_INDEX,
+            KeySchema: [{ AttributeName: BADGE_INDEX_KEY, KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['unread'] },
+          },
+          {
+            IndexName: SUB_ID_INDEX,
+            KeySchema: [{ AttributeName: SUB_ID_INDEX_KEY, KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    // A CreateTable the SDK retried after a slow first attempt finds the table that attempt made.
+    if ((error as { name?: string }).name !== 'ResourceInUseException') {
+      throw error;
+    }
+  }
   // Not every local engine implements TTL; the authorizer checks expiry itself anyway.
   await client
     .send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }))

@@ -31,7 +31,7 @@ export async function replayFile(store: SyncStore, file: string, options: Replay
   const events = await readEvents(file);
   const applier = new ChangeApplier(store, { tombstoneTtlSeconds: options.tombstoneTtlSeconds });
   const summary: ReplaySummary = { events: events.length, counts: { applied: 0, irrelevant: 0, stale: 0 }, writes: 0, reads: 0, unmappable: [] };
-  await applyInDocumentOrder(events, options.concurrency ?? 16, async ({ event, where }) => {
+  await forEachInDocumentOrder(events, options.concurrency ?? 16, async ({ event, where }) => {
     try {
       const outcome = await applier.apply(event);
       summary.counts[outcome.kind]++;
@@ -87,7 +87,7 @@ async function readEvents(file: string): Promise<LocatedEvent[]> {
  * Applies with up to `concurrency` in flight; events of one document wait for the previous one.
  * The first error stops the scheduling; what is in flight finishes; then the error is thrown.
  */
-async function applyInDocumentOrder(events: LocatedEvent[], concurrency: number, apply: (event: LocatedEvent) => Promise<void>): Promise<void> {
+export async function forEachInDocumentOrder<T extends { event: ChangeEvent }>(events: T[], concurrency: number, apply: (event: T) => Promise<void>): Promise<void> {
   const tails = new Map<string, Promise<void>>();
   const running = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;

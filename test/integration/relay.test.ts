@@ -181,6 +181,22 @@ describe('relay: first start (no checkpoint)', () => {
   });
 });
 
+describe('relay: --start-at (after an import)', () => {
+  it('starts at the given cluster time without a snapshot, applying what happened since', async () => {
+    const noted = MongoPeer.clusterTime(peer.advance());
+    peer.emit(insert('rocketchat_message', docs.message('sinceExport')));
+    await startRelay({ startAt: `${noted.t}.${noted.i}` });
+    await eventually(() => store.message('sinceExport'), Boolean);
+    expect(peer.changeStreamOpens()[0]!.startAtOperationTime).toEqual(noted);
+    expect(peer.commands('find')).toEqual([]);
+    expect(await store.message('msg1')).toBeUndefined();
+  });
+
+  it('refuses a start point that is no cluster time', async () => {
+    await expect(startRelay({ startAt: 'yesterday' })).rejects.toThrow(/--start-at must be a cluster time/);
+  });
+});
+
 describe('relay: resuming', () => {
   it('resumes after a dropped connection from the last token, losing and repeating nothing', async () => {
     await startRelay();

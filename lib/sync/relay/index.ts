@@ -3,7 +3,7 @@
  * Used by `npm run sync -- --mongo-url`, `npm start -- --mongo-url` and the container image.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { MongoClient, type Db, type Document } from 'mongodb';
+import { MongoClient, Timestamp, type Db, type Document } from 'mongodb';
 import { UnmappableChange, UnsupportedChange } from '../../errors';
 import { DynamoStore } from '../../store/dynamo-store';
 import { RelayStore } from '../../store/relay-store';
@@ -28,6 +28,8 @@ export interface RelayConfig {
   /** Publish EMF metrics on stdout (deployed); off for local runs and tests. */
   metrics?: boolean;
   resnapshot?: boolean;
+  /** `<seconds>.<increment>` (or seconds): start there without a snapshot when there is no checkpoint. */
+  startAt?: string;
   snapshotMessageDays?: number;
   tuning?: Pick<RelayOptions, 'concurrency' | 'maxOutstanding' | 'coalesceMs' | 'checkpointIntervalMs' | 'leaseMs' | 'maxAwaitTimeMS' | 'metricsIntervalMs'>;
 }
@@ -43,6 +45,7 @@ const SNAPSHOT_CONCURRENCY = 32;
 /** Connects to MongoDB; any failure is a RelayStopped whose message carries no credential. */
 export async function connectRelay(config: RelayConfig): Promise<RunningRelay> {
   const secrets = secretsOf(config.mongoUrl);
+  const startAt = config.startAt === undefined ? undefined : parseClusterTime(config.startAt);
   let client: MongoClient;
   try {
     client = new MongoClient(config.mongoUrl, { appName: 'push-get-sync', readConcernLevel: 'majority' });
@@ -61,6 +64,7 @@ export async function connectRelay(config: RelayConfig): Promise<RunningRelay> {
     secrets,
     log: config.log,
     resnapshot: config.resnapshot,
+    startAt,
     ...config.tuning,
   });
   return { relay, close: () => client.close() };
@@ -108,6 +112,17 @@ async function operationTime(db: Db, secrets: string[]) {
     throw new RelayStopped('MongoDB answered without an operation time: the relay needs a replica set (a one-member replica set is enough).');
   }
   return session.operationTime;
+}
+
+/** `1700000000.3` or `1700000000` (as `db.hello().operationTime` shows it: Timestamp({ t, i })). */
+export function parseClusterTime(text: string): Timestamp {
+  const match = /^(\d{1,10})(?:\.(\d{1,10}))?$/.exec(text.trim());
+  const t = Number(match?.[1]);
+  const i = Number(match?.[2] ?? 0);
+  if (!match || t > 0xffff_ffff || i > 0xffff_ffff) {
+    throw new RelayStopped(`--start-at must be a cluster time <seconds>[.<increment>], got "${text}"`);
+  }
+  return new Timestamp({ t, i });
 }
 
 /** The database named in the URL's path, if any. */

@@ -51,6 +51,8 @@ export interface RelayOptions {
   log: (line: string) => void;
   /** Forget the checkpoint and take a fresh snapshot (after history was lost). */
   resnapshot?: boolean;
+  /** Without a checkpoint: start the stream at this cluster time and take no snapshot (after an import). */
+  startAt?: Timestamp;
   concurrency?: number;
   maxOutstanding?: number;
   coalesceMs?: number;
@@ -112,7 +114,8 @@ export class Relay {
     try {
       // Without a checkpoint the stream starts at a cluster time read first; the snapshot's
       // writes carry that time as their version, so every change the stream brings supersedes them.
-      const startAt = resumeAfter === undefined ? await this.options.sink.operationTime(this.options.db) : undefined;
+      const given = resumeAfter === undefined ? this.options.startAt : undefined;
+      const startAt = resumeAfter === undefined ? (given ?? (await this.options.sink.operationTime(this.options.db))) : undefined;
       const stream = this.options.db.watch(this.options.pipeline, {
         fullDocument: 'updateLookup',
         maxAwaitTimeMS: this.options.maxAwaitTimeMS ?? 1000,
@@ -121,7 +124,10 @@ export class Relay {
       this.stream = stream;
       // The first read opens the stream (and proves it works) before the snapshot starts.
       let first = await this.next(stream);
-      if (startAt !== undefined) {
+      if (given !== undefined) {
+        log(`no checkpoint: following the change stream from cluster time ${given.t}.${given.i} (no snapshot)`);
+        this.markIdle(first ? undefined : stream.resumeToken);
+      } else if (startAt !== undefined) {
         const start = first ? undefined : stream.resumeToken;
         log('no checkpoint: change stream opened, loading the snapshot …');
         await this.options.sink.snapshot(this.options.db, startAt, (change) => this.applyOne(change, false));
