@@ -46,6 +46,7 @@ export function propsFromContext(app: App): PushGetStackProps {
   }
 
   return {
+    syncRelay: syncRelayFromContext(string),
     stageName: string('stage'),
     authorizerCacheTtlSeconds: number('authorizerCacheTtlSeconds'),
     throttlingRateLimit: number('throttlingRateLimit'),
@@ -55,6 +56,31 @@ export function propsFromContext(app: App): PushGetStackProps {
     deletionProtection: boolean('deletionProtection'),
     alarmEmail: string('alarmEmail'),
     existingTableName: string('existingTableName'),
+  };
+}
+
+/**
+ * `-c sync=fargate -c syncMongoSecret=ARN|NAME [-c syncImage=URI] [-c syncDb=NAME]
+ * [-c syncVpcId=vpc-… -c syncSubnetIds=subnet-a,subnet-b -c syncAvailabilityZones=eu-west-1a,eu-west-1b]`.
+ */
+function syncRelayFromContext(string: (key: string) => string | undefined): PushGetStackProps['syncRelay'] {
+  const mode = string('sync');
+  if (mode === undefined || mode === 'none') return undefined;
+  if (mode !== 'fargate') throw new Error(`Context sync must be fargate or none, got ${mode}`);
+  const mongoSecret = string('syncMongoSecret');
+  if (!mongoSecret) throw new Error('Context sync=fargate needs syncMongoSecret (the ARN or name of the secret holding the MongoDB URI)');
+  const list = (key: string) => string(key)?.split(',').map((part) => part.trim()).filter(Boolean);
+  const vpcId = string('syncVpcId');
+  const privateSubnetIds = list('syncSubnetIds');
+  const availabilityZones = list('syncAvailabilityZones');
+  if (vpcId && (!privateSubnetIds?.length || privateSubnetIds.length !== availabilityZones?.length)) {
+    throw new Error('Context syncVpcId needs syncSubnetIds and syncAvailabilityZones, one zone per subnet');
+  }
+  return {
+    mongoSecret,
+    imageUri: string('syncImage'),
+    databaseName: string('syncDb'),
+    vpc: vpcId ? { vpcId, privateSubnetIds: privateSubnetIds!, availabilityZones: availabilityZones! } : undefined,
   };
 }
 

@@ -8,6 +8,7 @@ import { addObservability, METRICS_NAMESPACE, SERVICE_NAME } from './constructs/
 import { addPushApi, PUSH_GET_PATH } from './constructs/push-api';
 import { PushFunction } from './constructs/push-function';
 import { addPushTable, grantStoreAccess } from './constructs/push-table';
+import { SyncRelay, type SyncRelayProps } from './constructs/sync-relay';
 
 export { AUTHORIZER_OUTCOME_METRICS, HANDLER_OUTCOME_METRICS } from './constructs/observability';
 
@@ -34,6 +35,8 @@ export interface PushGetStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** Use this existing table (same key design) instead of creating one. */
   readonly existingTableName?: string;
+  /** Run the live-sync relay on ECS Fargate (`-c sync=fargate`). */
+  readonly syncRelay?: Omit<SyncRelayProps, 'table' | 'logRetention' | 'alarmAction'>;
 }
 
 /** Wires the parts: table (push-table.ts), functions (push-function.ts), API (push-api.ts), alarms and dashboard (observability.ts). */
@@ -93,7 +96,17 @@ export class PushGetStack extends Stack {
       authorizerFunction: this.authorizerFunction,
       handlerFunction: this.handlerFunction,
     });
-    addObservability(this, { stageName, table: this.table, api: this.api, authorizerFunction: this.authorizerFunction, handlerFunction: this.handlerFunction, alarmEmail: props.alarmEmail });
+    const alarmAction = addObservability(this, {
+      stageName,
+      table: this.table,
+      api: this.api,
+      authorizerFunction: this.authorizerFunction,
+      handlerFunction: this.handlerFunction,
+      alarmEmail: props.alarmEmail,
+    });
+    if (props.syncRelay) {
+      new SyncRelay(this, 'SyncRelay', { ...props.syncRelay, table: this.table, logRetention, alarmAction });
+    }
 
     new CfnOutput(this, 'PushGetUrl', {
       description: 'The push.get endpoint (GET with X-User-Id and X-Auth-Token)',

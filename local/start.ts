@@ -9,6 +9,7 @@ import { DEFAULT_TABLE_NAME } from '../lib/store/table-name';
 import { checkNode, parseCommandLine, runCommand, UsageError, type CommandSpec } from './cli';
 import { whenLaunchersEnd } from './launchers';
 import { PortInUseError, startLocalStack, type LocalStack } from './stack';
+import { startLocalRelay, type LocalRelay } from './sync';
 
 const DEMO_FIXTURES = fileURLToPath(new URL('../fixtures/demo', import.meta.url));
 const DEMO = {
@@ -35,11 +36,18 @@ const COMMAND: CommandSpec = {
     engine: { type: 'string', value: 'NAME', description: 'the embedded database', choices: ['auto', 'dynamodb-local', 'dynalite'], default: 'auto (DynamoDB Local if Java 17+ is found)' },
     'db-port': { type: 'string', value: 'N', description: "the embedded database's port, to reach it from other tools", default: 'a free port' },
     quiet: { type: 'boolean', description: 'no access log line per request', default: 'off' },
+    'mongo-url': {
+      type: 'string',
+      value: 'URL',
+      description: "keep the table current from this Rocket.Chat MongoDB (a replica set): snapshot, then its change stream; the URL is never printed",
+      default: 'none (no live sync)',
+    },
   },
   examples: [
     'npm start',
     'npm start -- --port 3001 --db-port 8000',
     'npm start -- --fixtures ./my-export',
+    "npm start -- --mongo-url 'mongodb://user:pass@rc-mongo:27017/rocketchat?replicaSet=rs0'   # your Rocket.Chat, live",
     'npm start -- --endpoint http://127.0.0.1:8000 --table rocketchat-push     # serve an existing table, import nothing',
   ],
 };
@@ -58,15 +66,19 @@ async function main(): Promise<void> {
   }
   const tableName = (values.table as string | undefined) ?? DEFAULT_TABLE_NAME;
   // The demo export (public tokens) only ever goes into the embedded database.
-  const demo = values.fixtures === undefined && endpoint === undefined;
+  // --mongo-url: the table is filled and kept current from that MongoDB instead of the demo export.
+  const mongoUrl = values['mongo-url'] as string | undefined;
+  const demo = values.fixtures === undefined && endpoint === undefined && mongoUrl === undefined;
   const fixturesDir = values.fixtures !== undefined ? resolve(values.fixtures as string) : demo ? DEMO_FIXTURES : undefined;
 
   // From here on, any of these ends it all: while starting (the engine dies with this process), or serving.
   let running: LocalStack | undefined;
+  let relay: LocalRelay | undefined;
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    await relay?.stop();
     await running?.close();
     console.log('Stopped.');
     process.exit(0);
@@ -105,6 +117,7 @@ async function main(): Promise<void> {
     console.log('Try:');
     console.log(`  curl -s '${stack.url}/api/v1/push.get?id=${DEMO.messageId}' -H 'X-User-Id: ${DEMO.userId}' -H 'X-Auth-Token: ${DEMO.token}'`);
   }
+  if (mongoUrl !== undefined) relay = await startLocalRelay(mongoUrl, stack, (line) => console.log(line));
   console.log(embedded ? 'Ctrl-C stops the API and the embedded database.' : 'Ctrl-C stops the API.');
 
   running = stack;

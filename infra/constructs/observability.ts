@@ -44,10 +44,12 @@ export interface ObservabilityOptions {
   readonly alarmEmail?: string;
 }
 
-export function addObservability(stack: Stack, options: ObservabilityOptions): void {
+/** Alarms and the dashboard; returns the alarm action (the e-mail topic) for other parts' alarms. */
+export function addObservability(stack: Stack, options: ObservabilityOptions): IAlarmAction | undefined {
   const alarmAction = options.alarmEmail ? createAlarmTopic(stack, options.alarmEmail) : undefined;
   createAlarms(stack, options, alarmAction);
   createDashboard(stack, options);
+  return alarmAction;
 }
 
 function createAlarmTopic(stack: Stack, email: string): IAlarmAction {

@@ -10,6 +10,11 @@ export interface ClientOptions {
    * run on one slow answer: longer timeouts and more retries than the Lambda defaults below.
    */
   patient?: boolean;
+  /**
+   * Per-attempt timeout. The request path keeps the 1 s default; the sync relay, a background
+   * writer whose changes wait in order, allows longer (a slow write is better than a retried one).
+   */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -20,14 +25,14 @@ export interface ClientOptions {
  * `throwOnRequestTimeout`: without it the SDK only logs a warning when `requestTimeout` passes and
  * keeps waiting (up to its 300 s socket timeout).
  */
-export function createDocumentClient({ region, endpoint, patient = false }: ClientOptions): DynamoDBDocumentClient {
+export function createDocumentClient({ region, endpoint, patient = false, requestTimeoutMs = 1000 }: ClientOptions): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     ...(region ? { region } : {}),
     endpoint,
     maxAttempts: patient ? 10 : 3,
     requestHandler: patient
       ? { connectionTimeout: 5000, requestTimeout: 60_000, throwOnRequestTimeout: true }
-      : { connectionTimeout: 500, requestTimeout: 1000, throwOnRequestTimeout: true },
+      : { connectionTimeout: 500, requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true },
     // A local engine accepts any credentials; real AWS uses the default provider chain.
     ...(endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });

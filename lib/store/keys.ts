@@ -114,3 +114,14 @@ export const subscriptionPointerKey = (subscriptionId: string): Key => ({ pk: `S
 export const VERSION_ATTRIBUTE = 'version';
 /** Marks a tombstone: the item was deleted at `version`; readers treat it as missing. */
 export const TOMBSTONE_ATTRIBUTE = 'deleted';
+
+/**
+ * The relay's own items (live sync, lib/sync/relay): one item holds the lease and the resume
+ * checkpoint, so both change in one conditional write; dead letters share a partition, sorted by
+ * time, and expire through the TTL attribute.
+ */
+export const relayKeys = {
+  state: (): Key => ({ pk: 'SYNC#RELAY', sk: 'STATE' }),
+  deadLetter: (at: string, unique: string): Key => ({ pk: 'SYNC#DEADLETTER', sk: `${at}#${unique}` }),
+  deadLetterPartition: 'SYNC#DEADLETTER',
+};
