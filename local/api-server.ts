@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { deliveredContext } from '../functions/commons/authorizer-context';
+import { authorizerRequestEvent, proxyRequestEvent, PUSH_GET_RESOURCE, restRequest, type RestRequestContext } from '../functions/commons/rest-api-events';
 import { INTERNAL_ERROR_BODY, JSON_HEADERS, unauthorizedBody } from '../functions/commons/http';
 import { headerValue } from '../lib/headers';
 
@@ -66,21 +67,9 @@ async function route(request: IncomingMessage, authorizer: Authorizer, handler: 
   if (request.method !== 'GET') {
     return { ...answer(405, { success: false, error: 'Method not allowed' }), headers: { ...JSON_HEADERS, Allow: 'GET' } };
   }
-  const { headers, multiValueHeaders } = eventHeaders(request);
-  const { single, multi } = eventQuery(url);
-  // What the authorizer's REQUEST event and the handler's proxy event share.
-  const shared = {
-    resource: '/api/v1/push.get',
-    path: url.pathname,
-    httpMethod: 'GET',
-    headers,
-    multiValueHeaders,
-    queryStringParameters: single,
-    multiValueQueryStringParameters: multi,
-    pathParameters: null,
-    stageVariables: null,
-  };
-  const requestContext = {
+  const requestFields = restRequest({ path: url.pathname, headers: headerPairs(request.rawHeaders), query: url.searchParams });
+  const { headers } = requestFields;
+  const requestContext: RestRequestContext = {
     accountId: '000000000000',
     apiId: 'local',
     httpMethod: 'GET',
@@ -89,10 +78,10 @@ async function route(request: IncomingMessage, authorizer: Authorizer, handler: 
     requestId: randomUUID(),
     requestTimeEpoch: Date.now(),
     resourceId: 'local',
-    resourcePath: '/api/v1/push.get',
+    resourcePath: PUSH_GET_RESOURCE,
     stage: STAGE,
-    identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headerValue(headers, 'user-agent') ?? null },
-  } as APIGatewayProxyEvent['requestContext'];
+    identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headerValue(headers, 'user-agent') ?? null } as RestRequestContext['identity'],
+  };
 
   // Identity sources: API Gateway refuses without calling the authorizer when one is missing.
   if (!headerValue(headers, 'x-user-id') || !headerValue(headers, 'x-auth-token')) {
@@ -100,7 +89,7 @@ async function route(request: IncomingMessage, authorizer: Authorizer, handler: 
   }
   let authorization: APIGatewayAuthorizerResult;
   try {
-    authorization = await authorizer({ ...shared, type: 'REQUEST', methodArn: METHOD_ARN, requestContext } as APIGatewayRequestAuthorizerEvent);
+    authorization = await authorizer(authorizerRequestEvent(requestFields, requestContext, METHOD_ARN));
   } catch (error) {
     // "Unauthorized" is API Gateway's 401; any other authorizer failure is its 500.
     return error instanceof Error && error.message === 'Unauthorized' ? answer(401, unauthorizedBody()) : answer(500, INTERNAL_ERROR_BODY);
@@ -108,12 +97,7 @@ async function route(request: IncomingMessage, authorizer: Authorizer, handler: 
   if (!allows(authorization)) {
     return answer(401, unauthorizedBody());
   }
-  return handler({
-    ...shared,
-    body: null,
-    isBase64Encoded: false,
-    requestContext: { ...requestContext, authorizer: deliveredContext(authorization) },
-  });
+  return handler(proxyRequestEvent(requestFields, requestContext, deliveredContext(authorization)));
 }
 
 function allows(result: APIGatewayAuthorizerResult): boolean {
@@ -121,41 +105,11 @@ function allows(result: APIGatewayAuthorizerResult): boolean {
   return statements.length > 0 && statements.every((statement) => statement.Effect === 'Allow');
 }
 
-/**
- * Client-chosen names (`__proto__`, `constructor`, `toString`, …) are collected in Maps and become
- * own properties through Object.fromEntries, never lookups through Object.prototype.
- */
-function eventHeaders(request: IncomingMessage): { headers: Record<string, string>; multiValueHeaders: Record<string, string[]> } {
-  const single = new Map<string, string>();
-  const multi = new Map<string, string[]>();
-  const raw = request.rawHeaders;
+/** Node's raw headers list names and values alternately, in arrival order. */
+function* headerPairs(raw: string[]): Generator<[string, string]> {
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!;
-    const value = raw[i + 1]!;
-    single.set(name, value);
-    append(multi, name, value);
+    yield [raw[i]!, raw[i + 1]!];
   }
-  return { headers: Object.fromEntries(single), multiValueHeaders: Object.fromEntries(multi) };
-}
-
-/** As API Gateway REST: null without a query; the last value wins in the single-value map. */
-function eventQuery(url: URL): { single: Record<string, string> | null; multi: Record<string, string[]> | null } {
-  if ([...url.searchParams.keys()].length === 0) {
-    return { single: null, multi: null };
-  }
-  const single = new Map<string, string>();
-  const multi = new Map<string, string[]>();
-  for (const [key, value] of url.searchParams) {
-    single.set(key, value);
-    append(multi, key, value);
-  }
-  return { single: Object.fromEntries(single), multi: Object.fromEntries(multi) };
-}
-
-function append(map: Map<string, string[]>, key: string, value: string): void {
-  const values = map.get(key);
-  if (values) values.push(value);
-  else map.set(key, [value]);
 }
 
 function answer(statusCode: number, body: unknown): APIGatewayProxyResult {

@@ -1,10 +1,11 @@
 /**
  * The OpenAPI document as a test oracle: `validateAnswer(status, body)` checks an answer against the
  * schema the document gives for that status, and `documentProblems(doc)` checks that a document is
- * structurally OpenAPI 3.0 (the parts this project relies on) and that its examples fit its schemas.
+ * OpenAPI 3.0 (by `@readme/openapi-parser`) and that its schemas and examples are sound.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { validate } from '@readme/openapi-parser';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
@@ -128,242 +129,6 @@ export function validateAnswer(status: number, body: unknown): string[] {
   return shared.validate(status, body);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Structural check of an OpenAPI 3.0 document (the subset of the specification this project uses:
-// info, servers, tags, paths with operations, parameters, responses, media types, examples,
-// headers, components and Schema Objects with the 3.0 keyword set).
-
-const extensions = { '^x-': {} };
-const schemaOrRef = { oneOf: [{ $ref: '#/definitions/reference' }, { $ref: '#/definitions/schema' }] };
-const mapOf = (value: object) => ({ type: 'object', additionalProperties: value });
-
-export const OPENAPI_30_STRUCTURE = {
-  $schema: 'http://json-schema.org/draft-07/schema#',
-  type: 'object',
-  required: ['openapi', 'info', 'paths'],
-  additionalProperties: false,
-  patternProperties: extensions,
-  properties: {
-    openapi: { type: 'string', pattern: '^3\\.0\\.\\d+$' },
-    info: {
-      type: 'object',
-      required: ['title', 'version'],
-      additionalProperties: false,
-      patternProperties: extensions,
-      properties: {
-        title: { type: 'string' },
-        version: { type: 'string' },
-        description: { type: 'string' },
-        termsOfService: { type: 'string' },
-        contact: { type: 'object' },
-        license: { type: 'object', required: ['name'] },
-      },
-    },
-    servers: { type: 'array', items: { $ref: '#/definitions/server' } },
-    tags: {
-      type: 'array',
-      items: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string' }, description: { type: 'string' }, externalDocs: { type: 'object' } } },
-    },
-    paths: { type: 'object', propertyNames: { pattern: '^/' }, additionalProperties: { $ref: '#/definitions/pathItem' }, patternProperties: extensions },
-    components: {
-      type: 'object',
-      additionalProperties: false,
-      patternProperties: extensions,
-      properties: {
-        schemas: mapOf(schemaOrRef),
-        responses: mapOf({ oneOf: [{ $ref: '#/definitions/reference' }, { $ref: '#/definitions/response' }] }),
-        parameters: mapOf({ oneOf: [{ $ref: '#/definitions/reference' }, { $ref: '#/definitions/parameter' }] }),
-        examples: mapOf({ oneOf: [{ $ref: '#/definitions/reference' }, { $ref: '#/definitions/example' }] }),
-        headers: mapOf({ oneOf: [{ $ref: '#/definitions/reference' }, { $ref: '#/definitions/header' }] }),
-        requestBodies: mapOf({ type: 'object' }),
-        securitySchemes: mapOf({ type: 'object' }),
-        links: mapOf({ type: 'object' }),
-        callbacks: mapOf({ type: 'object' }),
-      },
-    },
-    security: { type: 'array', items: { type: 'object' } },
-    externalDocs: { type: 'object', required: ['url'] },
-  },
-  definitions: {
-    // In 3.0 a Reference Object has no siblings (they would be ignored).
-    reference: { type: 'object', required: ['$ref'], additionalProperties: false, properties: { $ref: { type: 'string', pattern: '^#/components/' } } },
-    server: {
-      type: 'object',
-      required: ['url'],
-      additionalProperties: false,
-      patternProperties: extensions,
-      properties: {
-        url: { type: 'string' },
-        description: { type: 'string' },
-        variables: mapOf({
-          type: 'object',
-          required: ['default'],
-          additionalProperties: false,
-          properties: { default: { type: 'string' }, enum: { type: 'array', minItems: 1, items: { type: 'string' } }, description: { type: 'string' } },
-        }),
-      },
-    },
-    pathItem: {
-      type: 'object',
-      additionalProperties: false,
-      patternProperties: extensions,
-      properties: {
-        summary: { type: 'string' },
-        description: { type: 'string' },
-        servers: { type: 'array', items: { $ref: '#/definitions/server' } },
-        parameters: { type: 'array', items: { oneOf: [{ $ref: '#/definitions/reference' }, { $ref: '#/definitions/parameter' }] } },
-        ...Object.fromEntries(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'].map((method) => [method, { $ref: '#/definitions/operation' }])),
-      },
-    },
-    operation: {
-      type: 'object',
-      required: ['responses'],
-      additionalProperties: false,
-      patternProperties: extensions,
-      properties: {
-        tags: { type: 'array', items: { type: 'string' } },
-        summary: { type: 'string' },
-        description: { type: 'string' },
-        operationId: { type: 'string' },
-        parameters: { type: 'array', items: { oneOf: [{ $ref: '#/definitions/reference' }, { $ref: '#/definitions/parameter' }] } },
-        requestBody: { type: 'object' },
-        responses: {
-          type: 'object',
-          minProperties: 1,
-          propertyNames: { pattern: '^([1-5][0-9][0-9]|[1-5]XX|default|x-.*)$' },
-          additionalProperties: { oneOf: [{ $ref: '#/definitions/reference' }, { $ref: '#/definitions/response' }] },
-        },
-        callbacks: { type: 'object' },
-        deprecated: { type: 'boolean' },
-        security: { type: 'array', items: { type: 'object' } },
-        servers: { type: 'array', items: { $ref: '#/definitions/server' } },
-        externalDocs: { type: 'object', required: ['url'] },
-      },
-    },
-    parameter: {
-      type: 'object',
-      required: ['name', 'in'],
-      additionalProperties: false,
-      patternProperties: extensions,
-      properties: {
-        name: { type: 'string', minLength: 1 },
-        in: { enum: ['query', 'header', 'path', 'cookie'] },
-        description: { type: 'string' },
-        required: { type: 'boolean' },
-        deprecated: { type: 'boolean' },
-        allowEmptyValue: { type: 'boolean' },
-        style: { enum: ['matrix', 'label', 'form', 'simple', 'spaceDelimited', 'pipeDelimited', 'deepObject'] },
-        explode: { type: 'boolean' },
-        allowReserved: { type: 'boolean' },
-        schema: schemaOrRef,
-        example: {},
-        examples: mapOf({ oneOf: [{ $ref: '#/definitions/reference' }, { $ref: '#/definitions/example' }] }),
-        content: mapOf({ $ref: '#/definitions/mediaType' }),
-      },
-      // Exactly one of schema / content; a path parameter is required.
-      oneOf: [{ required: ['schema'] }, { required: ['content'] }],
-      not: { required: ['example', 'examples'] },
-      if: { properties: { in: { const: 'path' } } },
-      then: { required: ['required'], properties: { required: { const: true } } },
-    },
-    header: {
-      type: 'object',
-      additionalProperties: false,
-      patternProperties: extensions,
-      properties: {
-        description: { type: 'string' },
-        required: { type: 'boolean' },
-        deprecated: { type: 'boolean' },
-        style: { const: 'simple' },
-        explode: { type: 'boolean' },
-        schema: schemaOrRef,
-        example: {},
-        examples: mapOf({ type: 'object' }),
-        content: mapOf({ $ref: '#/definitions/mediaType' }),
-      },
-      oneOf: [{ required: ['schema'] }, { required: ['content'] }],
-    },
-    response: {
-      type: 'object',
-      required: ['description'],
-      additionalProperties: false,
-      patternProperties: extensions,
-      properties: {
-        description: { type: 'string' },
-        headers: mapOf({ oneOf: [{ $ref: '#/definitions/reference' }, { $ref: '#/definitions/header' }] }),
-        content: mapOf({ $ref: '#/definitions/mediaType' }),
-        links: { type: 'object' },
-      },
-    },
-    mediaType: {
-      type: 'object',
-      additionalProperties: false,
-      patternProperties: extensions,
-      properties: {
-        schema: schemaOrRef,
-        example: {},
-        examples: mapOf({ oneOf: [{ $ref: '#/definitions/reference' }, { $ref: '#/definitions/example' }] }),
-        encoding: { type: 'object' },
-      },
-      not: { required: ['example', 'examples'] },
-    },
-    example: {
-      type: 'object',
-      additionalProperties: false,
-      patternProperties: extensions,
-      properties: { summary: { type: 'string' }, description: { type: 'string' }, value: {}, externalValue: { type: 'string' } },
-      not: { required: ['value', 'externalValue'] },
-    },
-    // The Schema Object of OpenAPI 3.0: a restricted JSON Schema (single `type`, boolean
-    // `exclusiveMinimum`, no `const`/`examples`/`$schema`, `items` required for arrays) plus
-    // `nullable`, `discriminator`, `readOnly`, `writeOnly`, `xml`, `externalDocs`, `example`, `deprecated`.
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      patternProperties: extensions,
-      properties: {
-        title: { type: 'string' },
-        description: { type: 'string' },
-        multipleOf: { type: 'number', exclusiveMinimum: 0 },
-        maximum: { type: 'number' },
-        exclusiveMaximum: { type: 'boolean' },
-        minimum: { type: 'number' },
-        exclusiveMinimum: { type: 'boolean' },
-        maxLength: { type: 'integer', minimum: 0 },
-        minLength: { type: 'integer', minimum: 0 },
-        pattern: { type: 'string', format: 'regex' },
-        maxItems: { type: 'integer', minimum: 0 },
-        minItems: { type: 'integer', minimum: 0 },
-        uniqueItems: { type: 'boolean' },
-        maxProperties: { type: 'integer', minimum: 0 },
-        minProperties: { type: 'integer', minimum: 0 },
-        required: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
-        enum: { type: 'array', minItems: 1 },
-        type: { enum: ['array', 'boolean', 'integer', 'number', 'object', 'string'] },
-        not: schemaOrRef,
-        allOf: { type: 'array', minItems: 1, items: schemaOrRef },
-        oneOf: { type: 'array', minItems: 1, items: schemaOrRef },
-        anyOf: { type: 'array', minItems: 1, items: schemaOrRef },
-        items: schemaOrRef,
-        properties: mapOf(schemaOrRef),
-        additionalProperties: { oneOf: [{ type: 'boolean' }, schemaOrRef] },
-        format: { type: 'string' },
-        default: {},
-        nullable: { type: 'boolean' },
-        discriminator: { type: 'object', required: ['propertyName'] },
-        readOnly: { type: 'boolean' },
-        writeOnly: { type: 'boolean' },
-        xml: { type: 'object' },
-        externalDocs: { type: 'object', required: ['url'] },
-        example: {},
-        deprecated: { type: 'boolean' },
-      },
-      if: { required: ['type'], properties: { type: { const: 'array' } } },
-      then: { required: ['items'] },
-    },
-  },
-} as const;
-
 function walk(node: Json, path: string, visit: (node: JsonObject, path: string) => void): void {
   if (Array.isArray(node)) {
     node.forEach((item, index) => walk(item, `${path}/${index}`, visit));
@@ -383,32 +148,24 @@ const JSON_TYPE_CHECKS: Record<string, (value: Json) => boolean> = {
 };
 
 /**
- * Problems of a document as OpenAPI 3.0 (structure, resolvable references, unique operation ids,
- * `required` names that exist, enums of the declared type, and examples that fit their schemas).
+ * Problems of a document as OpenAPI 3.0: the structure, resolvable references and unique operation
+ * ids as `@readme/openapi-parser` checks them against the specification's own schema (bundled, no
+ * network); then what no meta-schema says: every schema compiles under ajv's `strictRequired` (each
+ * `required` name is among its properties), enums hold values of the declared type, and examples
+ * fit their schemas.
  */
-export function documentProblems(doc: unknown): string[] {
-  const structure = new Ajv({ allErrors: true, strict: false });
-  addFormats(structure);
-  const validate = structure.compile(OPENAPI_30_STRUCTURE as object);
-  if (!validate(doc)) {
-    return formatErrors(validate.errors).map((problem) => `structure: ${problem}`);
+export async function documentProblems(doc: unknown): Promise<string[]> {
+  const result = await validate(structuredClone(doc) as Parameters<typeof validate>[0], { resolve: { external: false }, validate: { errors: { colorize: false } } });
+  if (!result.valid) {
+    return result.errors.map((error) => `structure: ${error.message}`);
   }
   const root = doc as JsonObject;
+  // The parser accepts 3.1 too; this project's schemas are written in 3.0's dialect (`nullable`, no type lists).
+  if (typeof root.openapi !== 'string' || !/^3\.0\.\d+$/.test(root.openapi)) {
+    return [`openapi: version ${String(root.openapi)} is not 3.0.x`];
+  }
   const problems: string[] = [];
-  const operationIds = new Map<string, string>();
 
-  walk(root, '#', (node, path) => {
-    if (typeof node.$ref === 'string' && pointerTarget(root, node.$ref) === undefined) {
-      problems.push(`${path}: $ref ${node.$ref} does not resolve`);
-    }
-    if (typeof node.operationId === 'string' && /\/paths\/[^/]+\/(get|put|post|delete|options|head|patch|trace)$/.test(path)) {
-      const first = operationIds.get(node.operationId);
-      if (first) problems.push(`${path}: operationId ${node.operationId} already used at ${first}`);
-      operationIds.set(node.operationId, path);
-    }
-  });
-
-  // Schema-level sanity, on every schema the document holds.
   const schemaPaths: Array<[JsonObject, string]> = [];
   walk(root, '#', (node, path) => {
     if (/\/(schema|schemas\/[^/]+|properties\/[^/]+|items|additionalProperties)$/.test(path) && !('$ref' in node)) {
@@ -416,11 +173,6 @@ export function documentProblems(doc: unknown): string[] {
     }
   });
   for (const [schema, path] of schemaPaths) {
-    if (Array.isArray(schema.required) && isObject(schema.properties)) {
-      for (const name of schema.required) {
-        if (typeof name === 'string' && !(name in schema.properties)) problems.push(`${path}: required "${name}" is not among its properties`);
-      }
-    }
     if (Array.isArray(schema.enum) && typeof schema.type === 'string') {
       const fits = JSON_TYPE_CHECKS[schema.type];
       for (const value of schema.enum) {
@@ -429,17 +181,23 @@ export function documentProblems(doc: unknown): string[] {
     }
   }
 
-  // Examples must fit the schema beside them (a media type's or a parameter's).
+  // Every schema compiles (strict ajv refuses a `required` name that is not among its properties),
+  // and the examples beside a media type's or a parameter's schema fit it.
   const ajv = schemaAjv();
-  walk(root, '#', (node, path) => {
-    if (!('schema' in node) || (!('example' in node) && !('examples' in node))) return;
-    let validator: ValidateFunction;
+  const compile = (schema: Json, path: string): ValidateFunction | undefined => {
     try {
-      validator = ajv.compile(toJsonSchema(root, node.schema!) as object);
+      return ajv.compile(toJsonSchema(root, schema) as object);
     } catch (error) {
-      problems.push(`${path}/schema: ${(error as Error).message}`);
-      return;
+      problems.push(`${path}: ${(error as Error).message}`);
+      return undefined;
     }
+  };
+  const components = isObject(root.components) && isObject(root.components.schemas) ? root.components.schemas : {};
+  for (const [name, schema] of Object.entries(components)) compile(schema, `#/components/schemas/${name}`);
+  walk(root, '#', (node, path) => {
+    if (!('schema' in node)) return;
+    const validator = compile(node.schema!, `${path}/schema`);
+    if (!validator) return;
     const examples: Array<[string, Json]> = [];
     if ('example' in node) examples.push([`${path}/example`, node.example!]);
     if (isObject(node.examples)) {

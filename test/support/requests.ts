@@ -1,9 +1,11 @@
 /**
  * Invokes the real authorizer and handler modules the way API Gateway does, without HTTP: the
- * authorizer first, its context handed to the handler as strings.
+ * authorizer first, its context handed to the handler as strings. The events are built by
+ * `functions/commons/rest-api-events.ts`, as the local API builds them.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { deliveredContext } from '../../functions/commons/authorizer-context';
+import { authorizerRequestEvent, proxyRequestEvent, PUSH_GET_RESOURCE, restRequest, type RestRequest } from '../../functions/commons/rest-api-events';
 
 export type AuthorizerFn = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 export type HandlerFn = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -13,47 +15,20 @@ export interface Call {
   query?: Record<string, string[]>;
 }
 
+const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:api/prod/GET/api/v1/push.get';
+const REQUEST_CONTEXT = { requestId: 'test-request' };
+
 export function authorizerEvent(call: Call): APIGatewayRequestAuthorizerEvent {
-  return {
-    ...requestFields(call),
-    type: 'REQUEST',
-    methodArn: 'arn:aws:execute-api:us-east-1:123456789012:api/prod/GET/api/v1/push.get',
-    requestContext: { requestId: 'test-request' } as APIGatewayRequestAuthorizerEvent['requestContext'],
-  };
+  return authorizerRequestEvent(requestFields(call), REQUEST_CONTEXT, METHOD_ARN);
 }
 
 export function proxyEvent(call: Call, authorizer: Record<string, string> | null): APIGatewayProxyEvent {
-  return {
-    ...requestFields(call),
-    body: null,
-    isBase64Encoded: false,
-    requestContext: { requestId: 'test-request', authorizer } as unknown as APIGatewayProxyEvent['requestContext'],
-  };
+  return proxyRequestEvent(requestFields(call), REQUEST_CONTEXT, authorizer);
 }
 
-/** The request as both events carry it. */
-function requestFields({ headers = {}, query = {} }: Call) {
-  return {
-    resource: '/api/v1/push.get',
-    path: '/api/v1/push.get',
-    httpMethod: 'GET',
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-    ...queryMaps(query),
-    pathParameters: null,
-    stageVariables: null,
-  };
-}
-
-function queryMaps(query: Record<string, string[]>) {
-  const keys = Object.keys(query);
-  if (keys.length === 0) {
-    return { queryStringParameters: null, multiValueQueryStringParameters: null };
-  }
-  return {
-    queryStringParameters: Object.fromEntries(keys.map((k) => [k, query[k]![query[k]!.length - 1]!])),
-    multiValueQueryStringParameters: query,
-  };
+function requestFields({ headers = {}, query = {} }: Call): RestRequest {
+  const queryPairs = Object.entries(query).flatMap(([key, values]) => values.map((value): [string, string] => [key, value]));
+  return restRequest({ path: PUSH_GET_RESOURCE, headers: Object.entries(headers), query: queryPairs });
 }
 
 /** Authorizer then handler, as the REST API runs them; a refusal is the gateway's 401. */
