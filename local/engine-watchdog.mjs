@@ -1,3 +1,4 @@
+/* global process, setTimeout */
 /**
  * `node engine-watchdog.mjs <command> [args…]`: runs DynamoDB Local's JVM so that it never
  * outlives the process that started it. That process holds the write end of our stdin and never

@@ -104,6 +104,7 @@ async function main(): Promise<void> {
     }
     throw error;
   });
+  running = stack;
 
   const embedded = stack.engine !== 'external';
   const where = embedded ? `DynamoDB (${stack.engine}, the embedded database) at ${stack.endpoint}` : `DynamoDB at ${stack.endpoint}`;
@@ -119,8 +120,6 @@ async function main(): Promise<void> {
   }
   if (mongoUrl !== undefined) relay = await startLocalRelay(mongoUrl, stack, (line) => console.log(line));
   console.log(embedded ? 'Ctrl-C stops the API and the embedded database.' : 'Ctrl-C stops the API.');
-
-  running = stack;
 }
 
 /** Digits only: Number() would also take "", " 80" or "0x50". */

@@ -8,7 +8,6 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ImportError } from '../lib/errors';
 import { importExport, type ImportSummary } from '../lib/import/import-export';
 import { createDocumentClient } from '../lib/store/client';
 import { DynamoStore } from '../lib/store/dynamo-store';

@@ -73,7 +73,7 @@ describe('--help and option errors', () => {
       const description = stdout.slice(stdout.indexOf(`  ${option}`)).split(/\n {2}-/)[0]!;
       expect(description, option).toMatch(/\(default: [^)]+\)/);
     }
-    expect(stdout).toMatch(/examples:\n(  npm run import -- .+\n){3,}/);
+    expect(stdout).toMatch(/examples:\n( {2}npm run import -- .+\n){3,}/);
   });
 
   it('an unknown option: a clear error pointing to --help, exit 2, nothing read or created', CLI_TIMEOUT, async () => {
