@@ -129,10 +129,13 @@ export class BenchDataset {
   baseDocuments(): [Collection, Document[]][] {
     return [
       ['rocketchat_settings', this.settings()],
-      ['rocketchat_permissions', [
-        { _id: 'view-c-room', roles: ['admin', 'user', 'bot', 'app', 'anonymous'] },
-        { _id: 'view-livechat-rooms', roles: ['admin', 'livechat-manager', 'livechat-monitor'] },
-      ]],
+      [
+        'rocketchat_permissions',
+        [
+          { _id: 'view-c-room', roles: ['admin', 'user', 'bot', 'app', 'anonymous'] },
+          { _id: 'view-livechat-rooms', roles: ['admin', 'livechat-manager', 'livechat-monitor'] },
+        ],
+      ],
       ['users', this.users()],
       ['rocketchat_room', this.rooms()],
       ['rocketchat_subscription', this.subscriptions()],
@@ -303,7 +306,6 @@ export class BenchDataset {
     return doc;
   }
 }
-
 
 /**
  * Writes documents as the import does, through the import's own mapping (`itemsForDocument`) and

@@ -4,14 +4,7 @@
  * floor of the warm benchmark and by the minimal bundles of the cold-start benchmark, so both
  * compare against exactly the same requests the real code makes.
  */
-import {
-  BatchGetItemCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  QueryCommand,
-  type AttributeValue,
-  type ReturnConsumedCapacity,
-} from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, DynamoDBClient, GetItemCommand, QueryCommand, type AttributeValue, type ReturnConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { BADGE_INDEX, BADGE_INDEX_KEY, keys, type Key } from '../lib/store/keys';
 
 type RawKey = Record<string, AttributeValue>;

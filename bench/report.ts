@@ -154,9 +154,7 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets'>): Target[] {
     {
       name: 'bundle sizes',
       target: 'stated',
-      measured: r.coldStart.bundles
-        .map((b) => `${b.name} ${kb(b.bytes)}` + (b.runtimeFileBytes ? ` (+ ${kb(b.runtimeFileBytes)} read on first use)` : ''))
-        .join(', '),
+      measured: r.coldStart.bundles.map((b) => `${b.name} ${kb(b.bytes)}` + (b.runtimeFileBytes ? ` (+ ${kb(b.runtimeFileBytes)} read on first use)` : '')).join(', '),
       status: 'INFO',
     },
     {
@@ -224,7 +222,9 @@ export function render(r: BenchResults): string {
     `machine: ${m.nproc} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; engine ${m.engine}${m.java ? ` (Java ${m.java})` : ''}`,
     `load average (1 min) during the run: ${m.loadAverage1m.start} at start, ${m.loadAverage1m.max} max, ${m.loadAverage1m.end} at end` +
       (m.loadAverage1m.max > m.nproc ? ` — the machine was busy with other work: trust the interleaved ratios more than absolute times` : ''),
-    `data (largest table): ${Object.entries(r.dataset.items).map(([k, v]) => `${v} ${k}`).join(', ')}; loaded at ${r.dataset.loadItemsPerSec} items/s`,
+    `data (largest table): ${Object.entries(r.dataset.items)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}; loaded at ${r.dataset.loadItemsPerSec} items/s`,
     '',
     `### Targets (load average, 1 min: ${m.loadAverage1m.start} at start, ${m.loadAverage1m.max} max, ${m.loadAverage1m.end} at end; ${m.nproc} CPUs)`,
     grid([['target', 'goal', 'measured', 'status'], ...r.targets.map((t) => [t.name, t.target, t.measured, t.status])]),
@@ -248,22 +248,38 @@ export function render(r: BenchResults): string {
       ['authorizer (functions/authorizer)', a.latency.p50, a.latency.p90, a.latency.p99, a.latency.mean, `${ratio(a.latency.p50, a.floorGetItem.p50)}×`, a.cpuUs.authorizer],
       ['  check only (store.loginFacts + isLoginValid)', a.bare.p50, a.bare.p90, a.bare.p99, a.bare.mean, `${ratio(a.bare.p50, a.floorGetItem.p50)}×`, a.cpuUs.bare],
       ['  raw floor: one GetItem', a.floorGetItem.p50, a.floorGetItem.p90, a.floorGetItem.p99, a.floorGetItem.mean, '1×', a.cpuUs.getItem],
-      ['  raw BatchGetItem (user + token)', a.floorBatchGet.p50, a.floorBatchGet.p90, a.floorBatchGet.p99, a.floorBatchGet.mean, `${ratio(a.floorBatchGet.p50, a.floorGetItem.p50)}×`, a.cpuUs.batchGet],
+      [
+        '  raw BatchGetItem (user + token)',
+        a.floorBatchGet.p50,
+        a.floorBatchGet.p90,
+        a.floorBatchGet.p99,
+        a.floorBatchGet.mean,
+        `${ratio(a.floorBatchGet.p50, a.floorGetItem.p50)}×`,
+        a.cpuUs.batchGet,
+      ],
     ]),
     `Powertools per invocation (metrics ${r.powertools.metricsEnabled ? 'on' : 'off'}): ${r.powertools.wrapperCallsUs.p50} µs p50 (${r.powertools.metricsPublishUs.p50} µs of it addMetric + publishStoredMetrics); answer ${r.warm.answerBytes} bytes.`,
     '',
     '### Cold start (fresh node process: import the bundle + answer one request; medians)',
-    grid([
-      ['bundle', 'size', 'gzip', 'map'],
-      ...r.coldStart.bundles.map((b) => [b.name, kb(b.bytes), kb(b.gzipBytes), kb(b.mapBytes)]),
-    ]),
+    grid([['bundle', 'size', 'gzip', 'map'], ...r.coldStart.bundles.map((b) => [b.name, kb(b.bytes), kb(b.gzipBytes), kb(b.mapBytes)])]),
     '',
     grid([
       ['variant (ms, medians)', 'runs', 'import', 'first answer', 'import + answer', 'CPU of import + answer', 'since process start', 'wall (spawn → report)', 'maxRSS MiB', 'outcome'],
-      ...r.coldStart.runs.map((c) => [c.variant, c.runs, c.medianImportMs, c.medianFirstAnswerMs, c.medianImportAndAnswerMs, c.medianImportAndAnswerCpuMs, c.medianProcessMs, c.medianWallMs, c.medianMaxRssMiB, c.outcomes.join(',')]),
+      ...r.coldStart.runs.map((c) => [
+        c.variant,
+        c.runs,
+        c.medianImportMs,
+        c.medianFirstAnswerMs,
+        c.medianImportAndAnswerMs,
+        c.medianImportAndAnswerCpuMs,
+        c.medianProcessMs,
+        c.medianWallMs,
+        c.medianMaxRssMiB,
+        c.outcomes.join(','),
+      ]),
     ]),
     '',
-    '### Scale: the receiver\'s subscriptions (badge = sum over unread, non-archived)',
+    "### Scale: the receiver's subscriptions (badge = sum over unread, non-archived)",
     grid([
       ['subscriptions', 'unread', 'badge', 'requests', 'handler p50', 'handler p99', 'floor p50', 'badge Query p50', 'Query items', 'RCU'],
       ...r.scale.subscriptions.map((p) => [
@@ -288,7 +304,22 @@ export function render(r: BenchResults): string {
     '',
     `### Local API over HTTP (autocannon, ${r.load.connections} connections, ${r.load.durationS} s, authorizer + handler per request)`,
     grid([
-      ['req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors', 'timeouts', 'non-2xx', 'RSS idle', 'RSS peak', 'maxRSS (process)', 'heap after GC: before → after load', 'CPU ms/request: API, engine, autocannon'],
+      [
+        'req/s',
+        'p50 ms',
+        'p90 ms',
+        'p99 ms',
+        'max ms',
+        'requests',
+        'errors',
+        'timeouts',
+        'non-2xx',
+        'RSS idle',
+        'RSS peak',
+        'maxRSS (process)',
+        'heap after GC: before → after load',
+        'CPU ms/request: API, engine, autocannon',
+      ],
       [
         r.load.requestsPerSec,
         r.load.latencyMs.p50,

@@ -176,9 +176,7 @@ async function main(): Promise<void> {
     try {
       warm = await phase('warm in-process latency', () => primary.run({ kind: 'warm', calls: plan.warmCalls, warmup: plan.warmupCalls, maxMs: plan.loopMaxMs }));
       powertools = await primary.run({ kind: 'powertools', calls: 2_000, maxMs: 5_000 });
-      subscriptions = await phase('subscription scale', () =>
-        primary.run({ kind: 'subscriptions', counts: plan.shape.subscriptionCounts, calls: plan.subscriptionCalls, maxMs: plan.loopMaxMs / 2 }),
-      );
+      subscriptions = await phase('subscription scale', () => primary.run({ kind: 'subscriptions', counts: plan.shape.subscriptionCounts, calls: plan.subscriptionCalls, maxMs: plan.loopMaxMs / 2 }));
     } finally {
       await primary.stop();
     }

@@ -129,9 +129,12 @@ async function subscriptions(task: Extract<WorkerTask, { kind: 'subscriptions' }
         floor: async (round: number) => void (await rawHandlerFloor(raw, table, credentials.userId, ids[at(round)]!)),
         badge: async () => void (await rawBadge(raw, table, credentials.userId)),
       };
-      await warmUp(async (round) => {
-        for (const step of Object.values(steps)) await step(round);
-      }, { count: 10, maxMs: task.maxMs / 4 });
+      await warmUp(
+        async (round) => {
+          for (const step of Object.values(steps)) await step(round);
+        },
+        { count: 10, maxMs: task.maxMs / 4 },
+      );
       const measured = await interleaved(steps, { count: task.calls, maxMs: task.maxMs });
       points.push({
         subscriptions: count,
@@ -167,9 +170,12 @@ async function tableBlock(task: Extract<WorkerTask, { kind: 'table' }>): Promise
     floor: async (round: number) => void (await rawHandlerFloor(raw, table, receiver.userId, ids[at(round)]!)),
   };
   if (!tableWarmedUp) {
-    await warmUp(async (round) => {
-      for (const step of Object.values(steps)) await step(round);
-    }, { count: task.warmup, maxMs: task.maxMs });
+    await warmUp(
+      async (round) => {
+        for (const step of Object.values(steps)) await step(round);
+      },
+      { count: task.warmup, maxMs: task.maxMs },
+    );
     tableWarmedUp = true;
   }
   const measured = await interleaved(steps, { count: task.calls, maxMs: task.maxMs });

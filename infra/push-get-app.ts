@@ -69,7 +69,11 @@ function syncRelayFromContext(string: (key: string) => string | undefined): Push
   if (mode !== 'fargate') throw new Error(`Context sync must be fargate or none, got ${mode}`);
   const mongoSecret = string('syncMongoSecret');
   if (!mongoSecret) throw new Error('Context sync=fargate needs syncMongoSecret (the ARN or name of the secret holding the MongoDB URI)');
-  const list = (key: string) => string(key)?.split(',').map((part) => part.trim()).filter(Boolean);
+  const list = (key: string) =>
+    string(key)
+      ?.split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
   const vpcId = string('syncVpcId');
   const privateSubnetIds = list('syncSubnetIds');
   const availabilityZones = list('syncAvailabilityZones');

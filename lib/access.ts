@@ -25,13 +25,7 @@ const ROCKET_CAT_ID = 'rocket.cat';
  * receiver's subscription to the room with the room, so only channels of teams, closed
  * omnichannel rooms and discussions may cost extra reads.
  */
-export async function canAccessRoom(
-  room: Room,
-  user: Receiver,
-  permissions: Permissions,
-  facts: AccessFacts,
-  depth = 0,
-): Promise<boolean> {
+export async function canAccessRoom(room: Room, user: Receiver, permissions: Permissions, facts: AccessFacts, depth = 0): Promise<boolean> {
   const can = (permission: PermissionId) => hasPermission(user.roles, permission, permissions);
   if (await hasJoined(room, can, facts)) {
     return true;
@@ -75,12 +69,7 @@ async function canAccessTeamChannel(teamId: string, can: (permission: Permission
 }
 
 /** Rocket.Chat's omnichannel validators that apply to a logged-in user (visitor tokens never reach push.get). */
-async function canAccessOmnichannelRoom(
-  room: Room,
-  user: Receiver,
-  can: (permission: PermissionId) => boolean,
-  facts: AccessFacts,
-): Promise<boolean> {
+async function canAccessOmnichannelRoom(room: Room, user: Receiver, can: (permission: PermissionId) => boolean, facts: AccessFacts): Promise<boolean> {
   if (user.id === ROCKET_CAT_ID || can('view-livechat-rooms') || room.servedById === user.id) {
     return true;
   }

@@ -30,13 +30,7 @@ export function loginTokenExpiresAt(when: number, loginExpirationDays: number): 
  * True when `presentedHash` opens `user`'s account with `token` at `now`. The token was looked up
  * by its hash; the constant-time comparison keeps the check itself free of timing leaks.
  */
-export function isLoginValid(
-  user: AuthUser | undefined,
-  token: StoredLoginToken | undefined,
-  presentedHash: string,
-  now: number,
-  loginExpirationDays: number,
-): user is AuthUser {
+export function isLoginValid(user: AuthUser | undefined, token: StoredLoginToken | undefined, presentedHash: string, now: number, loginExpirationDays: number): user is AuthUser {
   if (!user || !token || !user.active) {
     return false;
   }

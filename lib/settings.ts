@@ -76,9 +76,7 @@ export function missingIdentitySettings(values: Partial<Record<SettingId, unknow
     warnings.push('setting uniqueID is missing: every notId differs from the one Rocket.Chat sends, so Android cannot group or replace its notifications');
   }
   if (missing('Site_Url')) {
-    warnings.push(
-      `setting Site_Url is missing: payload.host falls back to ${DEFAULT_SETTINGS.siteUrl}/, and the apps send replies and look up credentials by that host`,
-    );
+    warnings.push(`setting Site_Url is missing: payload.host falls back to ${DEFAULT_SETTINGS.siteUrl}/, and the apps send replies and look up credentials by that host`);
   }
   return warnings;
 }

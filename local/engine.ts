@@ -28,11 +28,7 @@ const WATCHDOG = fileURLToPath(new URL('./engine-watchdog.mjs', import.meta.url)
  * `auto` picks DynamoDB Local when a recent enough Java is on the PATH, else dynalite, saying why
  * in one line through `notice` (stderr unless given).
  */
-export async function startEngine(
-  kind: EngineKind | 'auto' = 'auto',
-  port?: number,
-  notice: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
-): Promise<Engine> {
+export async function startEngine(kind: EngineKind | 'auto' = 'auto', port?: number, notice: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<Engine> {
   let chosen: EngineKind = kind === 'auto' ? 'dynamodb-local' : kind;
   if (chosen === 'dynamodb-local') {
     const problem = javaProblem();

@@ -39,7 +39,7 @@ const COMMAND: CommandSpec = {
     'mongo-url': {
       type: 'string',
       value: 'URL',
-      description: "keep the table current from this Rocket.Chat MongoDB (a replica set): snapshot, then its change stream; the URL is never printed",
+      description: 'keep the table current from this Rocket.Chat MongoDB (a replica set): snapshot, then its change stream; the URL is never printed',
       default: 'none (no live sync)',
     },
   },
@@ -108,7 +108,11 @@ async function main(): Promise<void> {
 
   const embedded = stack.engine !== 'external';
   const where = embedded ? `DynamoDB (${stack.engine}, the embedded database) at ${stack.endpoint}` : `DynamoDB at ${stack.endpoint}`;
-  const counts = stack.summary && Object.entries(stack.summary.items).map(([entity, count]) => `${count} ${entity}`).join(', ');
+  const counts =
+    stack.summary &&
+    Object.entries(stack.summary.items)
+      .map(([entity, count]) => `${count} ${entity}`)
+      .join(', ');
   console.log(counts ? `${where}: imported ${counts} into table ${stack.tableName}` : `${where}: serving table ${stack.tableName} as it is (nothing imported)`);
   for (const warning of stack.summary?.warnings ?? []) console.error(`WARNING: ${warning}`);
   console.log(`push.get is ready at ${stack.url}/api/v1/push.get`);

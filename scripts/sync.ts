@@ -100,7 +100,17 @@ async function main(): Promise<number> {
     if (!Number.isInteger(messageDays)) {
       throw new UsageError(`--snapshot-message-days must be a whole number of days, got "${values['snapshot-message-days']}"`);
     }
-    return follow({ mongoUrl, dbName: values.db, table: values.table, endpoint: values.endpoint, region: values.region, resnapshot: values.resnapshot, startAt: values['start-at'], messageDays, concurrency });
+    return follow({
+      mongoUrl,
+      dbName: values.db,
+      table: values.table,
+      endpoint: values.endpoint,
+      region: values.region,
+      resnapshot: values.resnapshot,
+      startAt: values['start-at'],
+      messageDays,
+      concurrency,
+    });
   }
   const file = resolve(values['from-file']!);
   const documentClient = createDocumentClient({ region: values.region, endpoint: values.endpoint });

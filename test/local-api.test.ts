@@ -65,7 +65,14 @@ describe('the local API over HTTP', () => {
     // One more message, in a room that does not exist, for `error-room-not-found`.
     const dir = mkdtempSync(join(tmpdir(), 'push-get-orphan-'));
     try {
-      const orphan = { _id: ORPHAN_ID, rid: 'roomThatIsGone001', msg: 'lost', ts: { $date: '2021-10-22T15:00:00.000Z' }, u: { _id: 'd26x6zSkaPSe5gCyy', username: 'rodriq' }, _updatedAt: { $date: '2021-10-22T15:00:00.000Z' } };
+      const orphan = {
+        _id: ORPHAN_ID,
+        rid: 'roomThatIsGone001',
+        msg: 'lost',
+        ts: { $date: '2021-10-22T15:00:00.000Z' },
+        u: { _id: 'd26x6zSkaPSe5gCyy', username: 'rodriq' },
+        _updatedAt: { $date: '2021-10-22T15:00:00.000Z' },
+      };
       writeFileSync(join(dir, 'rocketchat_message.json'), `${JSON.stringify(orphan)}\n`);
       const client = testClient();
       await importExport(new DynamoStore(client, { tableName }), dir);
@@ -177,7 +184,7 @@ describe('the local API over HTTP', () => {
     });
   });
 
-  describe('caching: every answer forbids it, like Rocket.Chat\'s REST API', () => {
+  describe("caching: every answer forbids it, like Rocket.Chat's REST API", () => {
     it.each([
       ['200', 'GET', `${PATH}?id=${SEED_ID}`, RODRIQ, 200],
       ['400', 'GET', `${PATH}?id=doesNotExist`, RODRIQ, 400],
@@ -196,15 +203,12 @@ describe('the local API over HTTP', () => {
   });
 
   describe('other paths and methods', () => {
-    it.each(['/', '/api/v1/push.got', '/api/v1/push.get/extra', '/api/v1/pushXget', '/api/v1/me', '/prod/api/v2/push.get', '/api/v1/push.get.json'])(
-      'GET %s → 404',
-      async (path) => {
-        const response = await fetch(url(`${path}?id=${SEED_ID}`), { headers: RODRIQ });
-        expect(response.status).toBe(404);
-        expect(response.headers.get('content-type')).toBe('application/json');
-        expect(JSON.parse(await response.text())).toMatchObject({ success: false });
-      },
-    );
+    it.each(['/', '/api/v1/push.got', '/api/v1/push.get/extra', '/api/v1/pushXget', '/api/v1/me', '/prod/api/v2/push.get', '/api/v1/push.get.json'])('GET %s → 404', async (path) => {
+      const response = await fetch(url(`${path}?id=${SEED_ID}`), { headers: RODRIQ });
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(JSON.parse(await response.text())).toMatchObject({ success: false });
+    });
 
     it('an unknown path is 404 whatever the method', async () => {
       expect((await raw(stack.url, 'POST', '/api/v1/chat.postMessage', RODRIQ, '{}')).status).toBe(404);
@@ -311,7 +315,14 @@ describe('npm start (local/start.ts)', () => {
     writeFileSync(
       join(dir, 'users.json'),
       line([
-        { _id: 'zedUserId00000001', username: 'zed', name: 'Zed', active: true, roles: ['user'], services: { resume: { loginTokens: [{ hashedToken, type: 'personalAccessToken', name: 'cli', createdAt: { $date: '2024-01-01T00:00:00.000Z' } }] } } },
+        {
+          _id: 'zedUserId00000001',
+          username: 'zed',
+          name: 'Zed',
+          active: true,
+          roles: ['user'],
+          services: { resume: { loginTokens: [{ hashedToken, type: 'personalAccessToken', name: 'cli', createdAt: { $date: '2024-01-01T00:00:00.000Z' } }] } },
+        },
         { _id: 'ynaUserId00000001', username: 'yna', name: 'Yna', active: true, roles: ['user'] },
       ]),
     );
@@ -319,11 +330,31 @@ describe('npm start (local/start.ts)', () => {
     writeFileSync(join(dir, 'rocketchat_room.json'), JSON.stringify([{ _id: 'generalRoomId0001', t: 'c', name: 'general', fname: 'General', ts: { $date: '2024-01-01T00:00:00.000Z' } }], null, 2));
     writeFileSync(
       join(dir, 'rocketchat_subscription.json'),
-      line([{ _id: 'subZedGeneral0001', rid: 'generalRoomId0001', u: { _id: 'zedUserId00000001', username: 'zed' }, t: 'c', name: 'general', unread: 4, open: true, ts: { $date: '2024-01-01T00:00:00.000Z' } }]),
+      line([
+        {
+          _id: 'subZedGeneral0001',
+          rid: 'generalRoomId0001',
+          u: { _id: 'zedUserId00000001', username: 'zed' },
+          t: 'c',
+          name: 'general',
+          unread: 4,
+          open: true,
+          ts: { $date: '2024-01-01T00:00:00.000Z' },
+        },
+      ]),
     );
     writeFileSync(
       join(dir, 'rocketchat_message.json'),
-      line([{ _id: 'tinyMessage000001', rid: 'generalRoomId0001', msg: 'hello from a tiny export', ts: { $date: '2024-01-02T03:04:05.678Z' }, u: { _id: 'ynaUserId00000001', username: 'yna', name: 'Yna' }, _updatedAt: { $date: '2024-01-02T03:04:05.678Z' } }]),
+      line([
+        {
+          _id: 'tinyMessage000001',
+          rid: 'generalRoomId0001',
+          msg: 'hello from a tiny export',
+          ts: { $date: '2024-01-02T03:04:05.678Z' },
+          u: { _id: 'ynaUserId00000001', username: 'yna', name: 'Yna' },
+          _updatedAt: { $date: '2024-01-02T03:04:05.678Z' },
+        },
+      ]),
     );
     writeFileSync(
       join(dir, 'rocketchat_settings.json'),
@@ -345,7 +376,14 @@ describe('npm start (local/start.ts)', () => {
       expect(response.status).toBe(200);
       const body = (await response.json()) as any;
       expect(validateAnswer(200, body)).toStrictEqual([]);
-      expect(body.data.message).toStrictEqual({ _id: 'tinyMessage000001', rid: 'generalRoomId0001', msg: 'hello from a tiny export', ts: '2024-01-02T03:04:05.678Z', u: { _id: 'ynaUserId00000001', username: 'yna', name: 'Yna' }, _updatedAt: '2024-01-02T03:04:05.678Z' });
+      expect(body.data.message).toStrictEqual({
+        _id: 'tinyMessage000001',
+        rid: 'generalRoomId0001',
+        msg: 'hello from a tiny export',
+        ts: '2024-01-02T03:04:05.678Z',
+        u: { _id: 'ynaUserId00000001', username: 'yna', name: 'Yna' },
+        _updatedAt: '2024-01-02T03:04:05.678Z',
+      });
       expect(body.data.notification).toMatchObject({
         badge: 4,
         title: '#general',

@@ -5,19 +5,7 @@
  */
 import { CfnOutput, Duration, type Stack, Validations } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import {
-  Alarm,
-  ComparisonOperator,
-  Dashboard,
-  GraphWidget,
-  type IAlarmAction,
-  type IMetric,
-  MathExpression,
-  Metric,
-  Stats,
-  TextWidget,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Dashboard, GraphWidget, type IAlarmAction, type IMetric, MathExpression, Metric, Stats, TextWidget, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { type ITable, Operation } from 'aws-cdk-lib/aws-dynamodb';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -102,8 +90,7 @@ function createAlarms(stack: Stack, { api, table, authorizerFunction, handlerFun
       treatMissingData: TreatMissingData.NOT_BREACHING,
     }),
     new Alarm(stack, 'AuthorizerErrorsAlarm', {
-      alarmDescription:
-        'Authorizer Lambda failed for a reason other than refusing a login (refusals are thrown as "Unauthorized" and so count as Lambda errors too)',
+      alarmDescription: 'Authorizer Lambda failed for a reason other than refusing a login (refusals are thrown as "Unauthorized" and so count as Lambda errors too)',
       // A REST authorizer refuses by throwing, which Lambda counts as an error. Subtracting the
       // authorizer's own `Unauthorized` count leaves crashes, timeouts and store failures.
       metric: new MathExpression({
@@ -129,8 +116,7 @@ function createAlarms(stack: Stack, { api, table, authorizerFunction, handlerFun
       treatMissingData: TreatMissingData.NOT_BREACHING,
     }),
     new Alarm(stack, 'ApiLatencyP99Alarm', {
-      alarmDescription:
-        'p99 latency above 1 s for 15 minutes: the iOS notification extension has ~30 s for all retries together',
+      alarmDescription: 'p99 latency above 1 s for 15 minutes: the iOS notification extension has ~30 s for all retries together',
       metric: api.metricLatency({ statistic: Stats.p(99), period: fiveMinutes }),
       threshold: 1000,
       // Three periods in a row, so a lone cold start at night does not page anybody.
@@ -207,16 +193,12 @@ function createDashboard(stack: Stack, { api, table, authorizerFunction, handler
     new GraphWidget({
       title: 'Lambda duration (ms)',
       width: 8,
-      left: functions.flatMap((fn) =>
-        ['p50', 'p99'].map((stat) => fn.metricDuration({ statistic: stat, period: minute, label: `${fnLabel(fn)} ${stat}` })),
-      ),
+      left: functions.flatMap((fn) => ['p50', 'p99'].map((stat) => fn.metricDuration({ statistic: stat, period: minute, label: `${fnLabel(fn)} ${stat}` }))),
     }),
     new GraphWidget({
       title: 'Cold starts',
       width: 8,
-      left: functions.map((fn) =>
-        powertoolsMetric('ColdStart', { function_name: fn.functionName }).with({ label: fnLabel(fn) }),
-      ),
+      left: functions.map((fn) => powertoolsMetric('ColdStart', { function_name: fn.functionName }).with({ label: fnLabel(fn) })),
     }),
     new GraphWidget({
       title: 'Lambda errors, throttles, concurrency',
@@ -225,9 +207,7 @@ function createDashboard(stack: Stack, { api, table, authorizerFunction, handler
         fn.metricErrors({ statistic: Stats.SUM, period: minute, label: `${fnLabel(fn)} errors` }),
         fn.metricThrottles({ statistic: Stats.SUM, period: minute, label: `${fnLabel(fn)} throttles` }),
       ]),
-      right: functions.map((fn) =>
-        fn.metric('ConcurrentExecutions', { statistic: Stats.MAXIMUM, period: minute, label: `${fnLabel(fn)} concurrency` }),
-      ),
+      right: functions.map((fn) => fn.metric('ConcurrentExecutions', { statistic: Stats.MAXIMUM, period: minute, label: `${fnLabel(fn)} concurrency` })),
     }),
   );
   const operations = [Operation.GET_ITEM, Operation.BATCH_GET_ITEM, Operation.QUERY];

@@ -84,12 +84,10 @@ export function addPushApi(stack: Stack, options: PushApiOptions): RestApi {
     identitySources: [IdentitySource.header('X-User-Id'), IdentitySource.header('X-Auth-Token')],
     resultsCacheTtl: Duration.seconds(options.authorizerCacheTtlSeconds),
   });
-  api.root
-    .resourceForPath(PUSH_GET_PATH)
-    .addMethod('GET', new LambdaIntegration(handlerFunction.function, { proxy: true }), {
-      authorizer,
-      authorizationType: AuthorizationType.CUSTOM,
-    });
+  api.root.resourceForPath(PUSH_GET_PATH).addMethod('GET', new LambdaIntegration(handlerFunction.function, { proxy: true }), {
+    authorizer,
+    authorizationType: AuthorizationType.CUSTOM,
+  });
   addGatewayResponses(api);
   return api;
 }
@@ -127,18 +125,15 @@ function createApi(stack: Stack, stageName: string, logRetention: RetentionDays,
   });
   Validations.of(api).acknowledge({
     id: 'AwsSolutions-APIG3',
-    reason:
-      'No WAF: every call passes a Lambda authorizer (cached per token) and the stage is throttled; a web ACL can be associated later without changing this stack.',
+    reason: 'No WAF: every call passes a Lambda authorizer (cached per token) and the stage is throttled; a web ACL can be associated later without changing this stack.',
   });
   Validations.of(api).acknowledge({
     id: 'AwsSolutions-COG4',
-    reason:
-      'Clients authenticate with Rocket.Chat login tokens (X-User-Id / X-Auth-Token), not Cognito; the method uses a Lambda request authorizer that checks them.',
+    reason: 'Clients authenticate with Rocket.Chat login tokens (X-User-Id / X-Auth-Token), not Cognito; the method uses a Lambda request authorizer that checks them.',
   });
   Validations.of(api).acknowledge({
     id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-    reason:
-      'The account-level API Gateway logging role serves every REST API in the account and region, so it cannot be scoped to this API; the AWS-managed policy is the documented one for it.',
+    reason: 'The account-level API Gateway logging role serves every REST API in the account and region, so it cannot be scoped to this API; the AWS-managed policy is the documented one for it.',
   });
   return api;
 }

@@ -29,8 +29,7 @@ const MEMORY_MB = 512;
  * supported"); a real `require` bound to the module's URL makes it work. Today's dependencies
  * do not need it, a future one may.
  */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __pushGetCreateRequire } from 'node:module'; const require = __pushGetCreateRequire(import.meta.url);";
+const ESM_REQUIRE_BANNER = "import { createRequire as __pushGetCreateRequire } from 'node:module'; const require = __pushGetCreateRequire(import.meta.url);";
 
 /**
  * Data files the code reads at run time, next to itself (`new URL('./name', import.meta.url)`),
@@ -141,8 +140,7 @@ export class PushFunction extends Construct {
     });
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing) use Resource *: X-Ray does not support resource-level permissions for them.',
+      reason: 'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing) use Resource *: X-Ray does not support resource-level permissions for them.',
     });
   }
 }

@@ -18,18 +18,14 @@ export interface PushTableOptions {
 }
 
 export function addPushTable(stack: Stack, options: PushTableOptions): ITable {
-  return options.existingTableName
-    ? Table.fromTableName(stack, 'Table', options.existingTableName)
-    : createTable(stack, options.removalPolicy, options.deletionProtection);
+  return options.existingTableName ? Table.fromTableName(stack, 'Table', options.existingTableName) : createTable(stack, options.removalPolicy, options.deletionProtection);
 }
 
 /** Exactly the actions the function's store calls need (lib/store/access-needs.ts), table and indexes apart. */
 export function grantStoreAccess(table: ITable, fn: PushFunction, needs: AccessNeeds): void {
   fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: needs.table.map((action) => `dynamodb:${action}`), resources: [table.tableArn] }));
   for (const [indexName, actions] of Object.entries(needs.indexes)) {
-    fn.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: actions.map((action) => `dynamodb:${action}`), resources: [`${table.tableArn}/index/${indexName}`] }),
-    );
+    fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: actions.map((action) => `dynamodb:${action}`), resources: [`${table.tableArn}/index/${indexName}`] }));
   }
 }
 

@@ -13,17 +13,7 @@ import { Repository } from 'aws-cdk-lib/aws-ecr';
 import { Alarm, ComparisonOperator, type IAlarmAction, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { FlowLogDestination, GatewayVpcEndpointAwsService, type IVpc, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
-import {
-  Cluster,
-  ContainerImage,
-  ContainerInsights,
-  CpuArchitecture,
-  FargateService,
-  FargateTaskDefinition,
-  LogDrivers,
-  OperatingSystemFamily,
-  Secret as EcsSecret,
-} from 'aws-cdk-lib/aws-ecs';
+import { Cluster, ContainerImage, ContainerInsights, CpuArchitecture, FargateService, FargateTaskDefinition, LogDrivers, OperatingSystemFamily, Secret as EcsSecret } from 'aws-cdk-lib/aws-ecs';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -57,9 +47,7 @@ export class SyncRelay extends Construct {
 
   constructor(scope: Construct, id: string, props: SyncRelayProps) {
     super(scope, id);
-    const secret = props.mongoSecret.startsWith('arn:')
-      ? Secret.fromSecretCompleteArn(this, 'MongoUri', props.mongoSecret)
-      : Secret.fromSecretNameV2(this, 'MongoUri', props.mongoSecret);
+    const secret = props.mongoSecret.startsWith('arn:') ? Secret.fromSecretCompleteArn(this, 'MongoUri', props.mongoSecret) : Secret.fromSecretNameV2(this, 'MongoUri', props.mongoSecret);
 
     const ownVpc = props.vpc === undefined;
     const vpc: IVpc = props.vpc
@@ -158,8 +146,7 @@ export class SyncRelay extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
       new Alarm(this, 'CheckpointAgeAlarm', {
-        alarmDescription:
-          'Sync checkpoint has not moved for 10 minutes, or the relay stopped reporting: it is stuck or not running, and the oplog window is running out',
+        alarmDescription: 'Sync checkpoint has not moved for 10 minutes, or the relay stopped reporting: it is stuck or not running, and the oplog window is running out',
         metric: this.metric(RELAY_METRIC.checkpointAge, Stats.MAXIMUM),
         threshold: 600,
         evaluationPeriods: 2,
@@ -176,7 +163,7 @@ export class SyncRelay extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
       new Alarm(this, 'WriteThrottleAlarm', {
-        alarmDescription: 'DynamoDB throttled sync writes (a big room\'s unread burst above the table\'s write capacity): lag grows; see docs/deploy.md',
+        alarmDescription: "DynamoDB throttled sync writes (a big room's unread burst above the table's write capacity): lag grows; see docs/deploy.md",
         metric: table.metric('WriteThrottleEvents', { statistic: Stats.SUM, period: Duration.minutes(5) }),
         threshold: 1,
         evaluationPeriods: 1,
@@ -195,12 +182,11 @@ export class SyncRelay extends Construct {
   private acknowledge(): void {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-ECS2',
-      reason: 'The task\'s environment holds only the table and database names; the MongoDB URI is injected from Secrets Manager.',
+      reason: "The task's environment holds only the table and database names; the MongoDB URI is injected from Secrets Manager.",
     });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'The execution role\'s ecr:GetAuthorizationToken (and the awslogs driver\'s log-stream actions) cannot be scoped to a resource; CDK grants them to pull the image and ship logs.',
+      reason: "The execution role's ecr:GetAuthorizationToken (and the awslogs driver's log-stream actions) cannot be scoped to a resource; CDK grants them to pull the image and ship logs.",
     });
   }
 }

@@ -2,15 +2,7 @@
  * The one door to DynamoDB: every read and write of the service goes through this class, which
  * alone knows the key design (keys.ts) and the item mapping (items.ts).
  */
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuthUser, StoredLoginToken } from '../auth';
 import type { Message, Room, Subscription, TeamFacts } from '../domain';
 import type { DeploymentConfig, MessageContext, PushGetStore } from '../push-get';
@@ -18,17 +10,7 @@ import { resolvePermissions, resolveSettings, PERMISSION_IDS, SETTING_IDS, type 
 import { toAuthUser, toLoginToken, toMessage, toRoom, toSender, toSubscription, toTeam, type Item } from './items';
 import type { ConditionalWrite, SyncStore } from '../sync/apply';
 import type { Version } from '../sync/change-event';
-import {
-  BADGE_INDEX,
-  BADGE_INDEX_KEY,
-  isStorableKey,
-  keys,
-  TOKEN_SK_PREFIX,
-  TOMBSTONE_ATTRIBUTE,
-  TTL_ATTRIBUTE,
-  VERSION_ATTRIBUTE,
-  type Key,
-} from './keys';
+import { BADGE_INDEX, BADGE_INDEX_KEY, isStorableKey, keys, TOKEN_SK_PREFIX, TOMBSTONE_ATTRIBUTE, TTL_ATTRIBUTE, VERSION_ATTRIBUTE, type Key } from './keys';
 
 export interface StoreOptions {
   tableName: string;
@@ -96,10 +78,7 @@ export class DynamoStore implements PushGetStore, SyncStore {
     const roomKey = keys.room(message.rid);
     const subscriptionKey = keys.subscription(receiverId, message.rid);
     const senderKey = senderId === undefined ? undefined : keys.user(senderId);
-    const [{ found, config }, badge] = await Promise.all([
-      this.batchGetWithConfig(senderKey ? [roomKey, subscriptionKey, senderKey] : [roomKey, subscriptionKey]),
-      this.badge(receiverId),
-    ]);
+    const [{ found, config }, badge] = await Promise.all([this.batchGetWithConfig(senderKey ? [roomKey, subscriptionKey, senderKey] : [roomKey, subscriptionKey]), this.badge(receiverId)]);
     const room = found.get(keyString(roomKey));
     const subscription = found.get(keyString(subscriptionKey));
     const sender = senderKey && found.get(keyString(senderKey));
@@ -279,9 +258,7 @@ export class DynamoStore implements PushGetStore, SyncStore {
     const found: Key[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.db.send(
-        new QueryCommand({ ...query, TableName: this.table, ProjectionExpression: 'pk, sk', ExclusiveStartKey: startKey }),
-      );
+      const page = await this.db.send(new QueryCommand({ ...query, TableName: this.table, ProjectionExpression: 'pk, sk', ExclusiveStartKey: startKey }));
       for (const item of page.Items ?? []) {
         found.push({ pk: String(item.pk), sk: String(item.sk) });
       }

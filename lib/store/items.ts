@@ -23,7 +23,6 @@ export const COLLECTIONS = [
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
-
 export type Document = { [key: string]: Json };
 export type Item = Key & Record<string, unknown>;
 
@@ -378,10 +377,6 @@ export function importItemsForDocument(collection: Collection, doc: Document, co
   const mapped = itemsForDocument(collection, doc, context);
   const id = String(doc._id);
   const pointers =
-    collection === 'rocketchat_subscription'
-      ? [subscriptionPointerItem(id, doc)]
-      : isPointedCollection(collection) && mapped.items[0]
-        ? [documentPointerItem(collection, id, mapped.items[0])]
-        : [];
+    collection === 'rocketchat_subscription' ? [subscriptionPointerItem(id, doc)] : isPointedCollection(collection) && mapped.items[0] ? [documentPointerItem(collection, id, mapped.items[0])] : [];
   return { entity: mapped.entity, items: [...mapped.items, ...pointers].map((item) => ({ ...item, [VERSION_ATTRIBUTE]: version })) };
 }

@@ -24,9 +24,7 @@ export async function ensureTable(client: DynamoDBDocumentClient, tableName: str
     }
   }
   // Not every local engine implements TTL; the authorizer checks expiry itself anyway.
-  await client
-    .send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true } }))
-    .catch(() => undefined);
+  await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true } })).catch(() => undefined);
 }
 
 export function createTableInput(tableName: string, schema: TableSchema): CreateTableCommandInput {

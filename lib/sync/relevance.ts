@@ -66,11 +66,7 @@ function pathTouches(changed: string, field: string): boolean {
 
 export function changedPaths(event: ChangeEvent): string[] {
   const description = event.updateDescription ?? {};
-  return [
-    ...Object.keys(description.updatedFields ?? {}),
-    ...(description.removedFields ?? []),
-    ...(description.truncatedArrays ?? []).map((truncated) => truncated.field),
-  ];
+  return [...Object.keys(description.updatedFields ?? {}), ...(description.removedFields ?? []), ...(description.truncatedArrays ?? []).map((truncated) => truncated.field)];
 }
 
 /** Read fields of the collection that the update touched (all of them for a stored-whole collection). */
@@ -117,19 +113,12 @@ export function changeStreamPipeline(): Record<string, unknown>[] {
     if (pattern) {
       updates.$expr = anyChangedPathMatches(pattern);
     }
-    return [
-      { ...scope, operationType: { $in: DOCUMENT_OPERATIONS } },
-      updates,
-    ];
+    return [{ ...scope, operationType: { $in: DOCUMENT_OPERATIONS } }, updates];
   });
   return [
     {
       $match: {
-        $or: [
-          ...perCollection.flat(),
-          { operationType: { $in: ['drop', 'rename'] }, 'ns.coll': { $in: [...COLLECTIONS] } },
-          { operationType: { $in: ['dropDatabase', 'invalidate'] } },
-        ],
+        $or: [...perCollection.flat(), { operationType: { $in: ['drop', 'rename'] }, 'ns.coll': { $in: [...COLLECTIONS] } }, { operationType: { $in: ['dropDatabase', 'invalidate'] } }],
       },
     },
     {

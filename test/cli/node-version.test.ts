@@ -29,7 +29,10 @@ describe('engines.node', () => {
   });
 
   it('is the real minimum: the strictest package minimum, not higher', () => {
-    const strictest = ranges.map(({ range }) => semver.minVersion(range)!).sort(semver.compare).at(-1)!;
+    const strictest = ranges
+      .map(({ range }) => semver.minVersion(range)!)
+      .sort(semver.compare)
+      .at(-1)!;
     expect(semver.minVersion(ours)!.version).toBe(strictest.version);
   });
 });

@@ -35,13 +35,26 @@ function tinyExport(tag: string): { dir: string; messageId: string; headers: Rec
   writeFileSync(
     join(dir, 'users.json'),
     lines([
-      { _id: userId, username: 'reader', name: 'Reader', active: true, roles: ['user'], services: { resume: { loginTokens: [{ hashedToken, type: 'personalAccessToken', name: 't', createdAt: date }] } } },
+      {
+        _id: userId,
+        username: 'reader',
+        name: 'Reader',
+        active: true,
+        roles: ['user'],
+        services: { resume: { loginTokens: [{ hashedToken, type: 'personalAccessToken', name: 't', createdAt: date }] } },
+      },
       { _id: 'tinySenderId00001', username: 'sender', name: 'Sender', active: true, roles: ['user'] },
     ]),
   );
   writeFileSync(join(dir, 'rocketchat_room.json'), lines([{ _id: 'tinyRoomId0000001', t: 'c', name: 'general', fname: 'General', ts: date }]));
-  writeFileSync(join(dir, 'rocketchat_subscription.json'), lines([{ _id: `tinySub${tag}`, rid: 'tinyRoomId0000001', u: { _id: userId, username: 'reader' }, t: 'c', name: 'general', unread: 1, open: true, ts: date }]));
-  writeFileSync(join(dir, 'rocketchat_message.json'), lines([{ _id: messageId, rid: 'tinyRoomId0000001', msg: `hello ${tag}`, ts: date, u: { _id: 'tinySenderId00001', username: 'sender' }, _updatedAt: date }]));
+  writeFileSync(
+    join(dir, 'rocketchat_subscription.json'),
+    lines([{ _id: `tinySub${tag}`, rid: 'tinyRoomId0000001', u: { _id: userId, username: 'reader' }, t: 'c', name: 'general', unread: 1, open: true, ts: date }]),
+  );
+  writeFileSync(
+    join(dir, 'rocketchat_message.json'),
+    lines([{ _id: messageId, rid: 'tinyRoomId0000001', msg: `hello ${tag}`, ts: date, u: { _id: 'tinySenderId00001', username: 'sender' }, _updatedAt: date }]),
+  );
   writeFileSync(join(dir, 'rocketchat_settings.json'), lines([{ _id: 'Site_Url', value: 'https://operator.example/', type: 'string' }]));
   return { dir, messageId, headers: { 'X-User-Id': userId, 'X-Auth-Token': token } };
 }
@@ -225,7 +238,12 @@ describe('npm start: shutdown', () => {
       const now = processes();
       return run.tree.filter((p) => now.some((q) => q.pid === p.pid && q.cmdline.join(' ') === p.cmdline.join(' ')));
     };
-    expect(await eventually(() => alive().length === 0), `still running: ${alive().map((p) => p.cmdline.join(' ')).join('\n')}`).toBe(true);
+    expect(
+      await eventually(() => alive().length === 0),
+      `still running: ${alive()
+        .map((p) => p.cmdline.join(' '))
+        .join('\n')}`,
+    ).toBe(true);
     expect(await eventually(async () => !(await listening(run.apiPort)))).toBe(true);
     expect(await eventually(async () => !(await listening(run.dbPort)))).toBe(true);
     expect(dynamoDbLocalOn(run.dbPort)).toStrictEqual([]);

@@ -96,16 +96,19 @@ describe('the Android checker', () => {
     ['a host with two trailing slashes', 200, rawSeed((a) => (a.data.notification.payload.host = 'http://localhost:3000//')), /does not end in exactly one "\/"/],
     ['a channel text without the sender prefix', 200, rawSeed((a) => (a.data.notification.text = 'meeting at 10:30')), /Android would show "0"/],
     ['a group text with another sender', 200, rawSeed((a) => (a.data.notification.text = 'alice: fsfs')), /does not start with "rodriq: "/],
-    ['a sender name with a colon', 200, rawSeed((a) => Object.assign(a.data.notification, { text: 'Dr: Who: hi', payload: { ...a.data.notification.payload, senderName: 'Dr: Who' } })), /contains ":"/],
+    [
+      'a sender name with a colon',
+      200,
+      rawSeed((a) => Object.assign(a.data.notification, { text: 'Dr: Who: hi', payload: { ...a.data.notification.payload, senderName: 'Dr: Who' } })),
+      /contains ":"/,
+    ],
     ['a channel text ending in its first colon', 200, rawSeed((a) => (a.data.notification.text = 'rodriq:')), /Android would show ""/],
   ])('flags %s', (_, status, body, expected) => {
     expect(androidProblems(status, body).join('\n')).toMatch(expected);
   });
 
   it('checks payload.host against the server URL the user logged in with', () => {
-    expect(androidProblems(200, rawSeed(), { siteUrl: 'https://chat.example.com/rc' }).join('\n')).toMatch(
-      /host "http:\/\/localhost:3000\/" is not the server URL https:\/\/chat\.example\.com\/rc/,
-    );
+    expect(androidProblems(200, rawSeed(), { siteUrl: 'https://chat.example.com/rc' }).join('\n')).toMatch(/host "http:\/\/localhost:3000\/" is not the server URL https:\/\/chat\.example\.com\/rc/);
     const withPath = rawSeed((a) => (a.data.notification.payload.host = 'https://chat.example.com/rc/'));
     expect(androidProblems(200, withPath, { siteUrl: 'https://chat.example.com/rc' })).toStrictEqual([]);
     expect(androidProblems(200, withPath, { siteUrl: 'https://chat.example.com/rc/' })).toStrictEqual([]);
@@ -125,7 +128,12 @@ describe('the Android checker', () => {
   });
 
   it('takes negative notIds (they are 32-bit ints)', () => {
-    expect(androidProblems(200, rawSeed((a) => (a.data.notification.notId = -(2 ** 31))))).toStrictEqual([]);
+    expect(
+      androidProblems(
+        200,
+        rawSeed((a) => (a.data.notification.notId = -(2 ** 31))),
+      ),
+    ).toStrictEqual([]);
   });
 });
 
@@ -157,10 +165,25 @@ describe('the iOS checker', () => {
 
   it('accepts the other notification types, any messageType, and null optionals', () => {
     for (const notificationType of ['message', 'message-id-only', 'videoconf']) {
-      expect(iosProblems(200, seedWith((a) => (a.data.notification.payload.notificationType = notificationType)))).toStrictEqual([]);
+      expect(
+        iosProblems(
+          200,
+          seedWith((a) => (a.data.notification.payload.notificationType = notificationType)),
+        ),
+      ).toStrictEqual([]);
     }
-    expect(iosProblems(200, seedWith((a) => (a.data.notification.payload.messageType = { odd: true })))).toStrictEqual([]);
-    expect(iosProblems(200, seedWith((a) => (a.data.notification.payload.tmid = null)))).toStrictEqual([]);
+    expect(
+      iosProblems(
+        200,
+        seedWith((a) => (a.data.notification.payload.messageType = { odd: true })),
+      ),
+    ).toStrictEqual([]);
+    expect(
+      iosProblems(
+        200,
+        seedWith((a) => (a.data.notification.payload.tmid = null)),
+      ),
+    ).toStrictEqual([]);
   });
 
   it('judges the body, not the status: a success body on a 500 would still be shown', () => {
@@ -179,7 +202,10 @@ describe('every demo message for every demo user, through the local API', () => 
     fixturesDir = mkdtempSync(join(tmpdir(), 'clients-export-'));
     cpSync(DEMO_FIXTURES, fixturesDir, { recursive: true });
     const settingsFile = join(fixturesDir, 'rocketchat_settings.json');
-    const settings = readFileSync(settingsFile, 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line));
+    const settings = readFileSync(settingsFile, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line));
     const siteUrl = settings.find((doc) => doc._id === 'Site_Url');
     expect(siteUrl.value).toBe('http://localhost:3000');
     siteUrl.value = SITE_URL;

@@ -22,7 +22,10 @@ function sourceFiles(dir: string): string[] {
 const PREFIXES = [
   ...new Set(
     Object.values(keys)
-      .flatMap((build) => { const key = (build as (...ids: string[]) => { pk: string; sk: string })('x', 'y'); return [key.pk, key.sk]; })
+      .flatMap((build) => {
+        const key = (build as (...ids: string[]) => { pk: string; sk: string })('x', 'y');
+        return [key.pk, key.sk];
+      })
       .filter((part) => part.includes('#'))
       .map((part) => part.slice(0, part.indexOf('#') + 1)),
   ),

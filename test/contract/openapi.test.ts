@@ -72,8 +72,12 @@ describe('the document is OpenAPI 3.0', () => {
 
   it.each([
     ['the seed\'s `"required": "true"` (a string)', (d: any) => (d.paths['/api/v1/push.get'].get.parameters[0].required = 'true'), /required/],
-    ['the seed\'s example with a number as a string', (d: any) => (d.paths['/api/v1/push.get'].get.responses['200'].content['application/json'].examples.One.value.n = '2'), /examples\/One.*\/n must be integer/],
-    ['the seed\'s example with a boolean as a string', (d: any) => (d.paths['/api/v1/push.get'].get.responses['200'].content['application/json'].examples.One.value.s = 'true'), /\/s must be boolean/],
+    [
+      "the seed's example with a number as a string",
+      (d: any) => (d.paths['/api/v1/push.get'].get.responses['200'].content['application/json'].examples.One.value.n = '2'),
+      /examples\/One.*\/n must be integer/,
+    ],
+    ["the seed's example with a boolean as a string", (d: any) => (d.paths['/api/v1/push.get'].get.responses['200'].content['application/json'].examples.One.value.s = 'true'), /\/s must be boolean/],
     ['an OpenAPI 3.1 version', (d: any) => (d.openapi = '3.1.0'), /openapi/],
     ['a missing info', (d: any) => delete d.info, /info/],
     ['a response without description', (d: any) => delete d.paths['/api/v1/push.get'].get.responses['200'].description, /description/],
@@ -84,8 +88,16 @@ describe('the document is OpenAPI 3.0', () => {
     ['an array without items', (d: any) => (d.paths['/api/v1/push.get'].get.parameters[0].schema = { type: 'array' }), /items/],
     ['a parameter in an unknown place', (d: any) => (d.paths['/api/v1/push.get'].get.parameters[0].in = 'body'), /in/],
     ['a path parameter that is not required', (d: any) => d.paths['/api/v1/push.get'].get.parameters.push({ name: 'p', in: 'path', schema: { type: 'string' } }), /required/],
-    ['a reference that points nowhere', (d: any) => (d.paths['/api/v1/push.get'].get.responses['401'] = { $ref: '#/components/responses/nope' }), /Missing \$ref pointer "#\/components\/responses\/nope"/],
-    ['a required name that is not a property', (d: any) => d.paths['/api/v1/push.get'].get.responses['200'].content['application/json'].schema.required.push('ghost'), /required property "ghost" is not defined/],
+    [
+      'a reference that points nowhere',
+      (d: any) => (d.paths['/api/v1/push.get'].get.responses['401'] = { $ref: '#/components/responses/nope' }),
+      /Missing \$ref pointer "#\/components\/responses\/nope"/,
+    ],
+    [
+      'a required name that is not a property',
+      (d: any) => d.paths['/api/v1/push.get'].get.responses['200'].content['application/json'].schema.required.push('ghost'),
+      /required property "ghost" is not defined/,
+    ],
     ['an enum value of another type', (d: any) => (d.paths['/api/v1/push.get'].get.parameters[0].schema = { type: 'integer', enum: ['10'] }), /enum value "10" is not of type integer/],
     ['a duplicate operationId', (d: any) => (d.paths['/other'] = { get: { operationId: 'op', responses: { '200': { description: 'x' } } } }), /operationId `op` is duplicated/],
   ])('the structural check refuses %s', async (_, breakIt, expected) => {
@@ -100,14 +112,14 @@ describe('the document is OpenAPI 3.0', () => {
 describe('faithful to the seed', () => {
   const get = (doc.paths as any)['/api/v1/push.get'].get;
 
-  it('has the seed\'s one path and operation', () => {
+  it("has the seed's one path and operation", () => {
     expect(Object.keys(doc.paths as object)).toStrictEqual(['/api/v1/push.get']);
     expect(Object.keys((doc.paths as any)['/api/v1/push.get'])).toStrictEqual(['get']);
     expect(get.operationId).toBe('get-api-v1-push.get');
     expect(get.tags).toStrictEqual(['Push Notifications']);
   });
 
-  it('has the seed\'s parameters, `required` as a real boolean', () => {
+  it("has the seed's parameters, `required` as a real boolean", () => {
     const parameters = get.parameters.map((p: any) => (p.$ref ? (doc.components as any).parameters[p.$ref.split('/').pop()] : p));
     expect(parameters.map((p: any) => [p.name, p.in, p.required, p.schema])).toStrictEqual([
       ['X-Auth-Token', 'header', true, { type: 'string' }],
@@ -241,9 +253,7 @@ describe('validateAnswer', () => {
 
   it('accepts the 401 body with both pairs and refuses the seed body with only one', () => {
     expect(validateAnswer(401, UNAUTHORIZED)).toStrictEqual([]);
-    expect(validateAnswer(401, { status: 'error', message: LOGIN_REQUIRED })).toEqual(
-      expect.arrayContaining(["/ must have required property 'success'", "/ must have required property 'error'"]),
-    );
+    expect(validateAnswer(401, { status: 'error', message: LOGIN_REQUIRED })).toEqual(expect.arrayContaining(["/ must have required property 'success'", "/ must have required property 'error'"]));
   });
 
   it('accepts the 405, 429 and 500 bodies and refuses success true on each', () => {

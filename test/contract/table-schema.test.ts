@@ -16,7 +16,6 @@ interface Shape {
   ttl: unknown;
 }
 
-
 function normalized(table: {
   KeySchema?: unknown;
   AttributeDefinitions?: { AttributeName?: string; AttributeType?: string }[];
@@ -25,7 +24,9 @@ function normalized(table: {
 }): Shape {
   return {
     keySchema: table.KeySchema,
-    attributes: [...(table.AttributeDefinitions ?? [])].map(({ AttributeName, AttributeType }) => ({ AttributeName, AttributeType })).sort((a, b) => String(a.AttributeName).localeCompare(String(b.AttributeName))),
+    attributes: [...(table.AttributeDefinitions ?? [])]
+      .map(({ AttributeName, AttributeType }) => ({ AttributeName, AttributeType }))
+      .sort((a, b) => String(a.AttributeName).localeCompare(String(b.AttributeName))),
     indexes: (table.GlobalSecondaryIndexes ?? [])
       .map(({ IndexName, KeySchema, Projection }) => ({ IndexName, KeySchema, ProjectionType: Projection?.ProjectionType, NonKeyAttributes: Projection?.NonKeyAttributes }))
       .sort((a, b) => String(a.IndexName).localeCompare(String(b.IndexName))),

@@ -134,37 +134,38 @@ type Cell = typeof Y | typeof N | typeof U;
 // l, lClosed: a subscription needs view-joined-room or view-l-room (users hold neither).
 //                                                          c  p  d  gD disc pubDisc teamCh pubTeamCh l  crewCh lClosed
 const MATRIX: Record<string, Cell[]> = {
-  'member (login token)':                                  [Y, Y, Y, Y, Y,   Y,      Y,     Y,        N, Y,     N],
-  'member (personal access token)':                        [Y, Y, Y, Y, Y,   Y,      Y,     Y,        N, Y,     N],
-  'guest member':                                          [Y, Y, Y, Y, Y,   Y,      Y,     Y,        Y, Y,     Y],
-  'non-member user':                                       [Y, N, N, N, N,   Y,      N,     Y,        N, N,     N],
-  'guest non-member':                                      [N, N, N, N, N,   N,      N,     N,        N, N,     N],
-  'admin without subscription':                            [Y, N, N, N, N,   Y,      N,     Y,        Y, N,     Y],
-  'member of parent room and team only':                   [Y, N, N, N, Y,   Y,      Y,     Y,        N, N,     N],
-  'serving livechat agent':                                [Y, N, N, N, N,   Y,      N,     Y,        Y, N,     Y],
-  'other livechat agent':                                  [Y, N, N, N, N,   Y,      N,     Y,        N, N,     N],
-  'livechat manager':                                      [Y, N, N, N, N,   Y,      N,     Y,        Y, N,     Y],
-  bot:                                                     [Y, N, N, N, N,   Y,      N,     Y,        N, N,     N],
-  'user without roles':                                    [N, N, N, N, N,   N,      N,     N,        N, N,     N],
-  'member whose roles hold no view permission':            [N, N, N, N, N,   N,      N,     N,        N, N,     N],
-  'member with a custom role granted view-joined-room':    [Y, Y, Y, Y, Y,   Y,      Y,     Y,        Y, Y,     Y],
-  'team member (team collections), no subscriptions':      [Y, N, N, N, N,   Y,      N,     Y,        N, Y,     N],
-  'deactivated member':                                    [U, U, U, U, U,   U,      U,     U,        U, U,     U],
-  'member with an expired login token':                    [U, U, U, U, U,   U,      U,     U,        U, U,     U],
-  'admin member whose token expired a minute ago':         [U, U, U, U, U,   U,      U,     U,        U, U,     U],
-  'member id with a wrong token':                          [U, U, U, U, U,   U,      U,     U,        U, U,     U],
-  "member id with another user's token":                   [U, U, U, U, U,   U,      U,     U,        U, U,     U],
-  "member id with the member's token hash as token":       [U, U, U, U, U,   U,      U,     U,        U, U,     U],
-  'unknown user with a valid token':                       [U, U, U, U, U,   U,      U,     U,        U, U,     U],
-  "member's token under the id in other case":             [U, U, U, U, U,   U,      U,     U,        U, U,     U],
+  'member (login token)': [Y, Y, Y, Y, Y, Y, Y, Y, N, Y, N],
+  'member (personal access token)': [Y, Y, Y, Y, Y, Y, Y, Y, N, Y, N],
+  'guest member': [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+  'non-member user': [Y, N, N, N, N, Y, N, Y, N, N, N],
+  'guest non-member': [N, N, N, N, N, N, N, N, N, N, N],
+  'admin without subscription': [Y, N, N, N, N, Y, N, Y, Y, N, Y],
+  'member of parent room and team only': [Y, N, N, N, Y, Y, Y, Y, N, N, N],
+  'serving livechat agent': [Y, N, N, N, N, Y, N, Y, Y, N, Y],
+  'other livechat agent': [Y, N, N, N, N, Y, N, Y, N, N, N],
+  'livechat manager': [Y, N, N, N, N, Y, N, Y, Y, N, Y],
+  bot: [Y, N, N, N, N, Y, N, Y, N, N, N],
+  'user without roles': [N, N, N, N, N, N, N, N, N, N, N],
+  'member whose roles hold no view permission': [N, N, N, N, N, N, N, N, N, N, N],
+  'member with a custom role granted view-joined-room': [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+  'team member (team collections), no subscriptions': [Y, N, N, N, N, Y, N, Y, N, Y, N],
+  'deactivated member': [U, U, U, U, U, U, U, U, U, U, U],
+  'member with an expired login token': [U, U, U, U, U, U, U, U, U, U, U],
+  'admin member whose token expired a minute ago': [U, U, U, U, U, U, U, U, U, U, U],
+  'member id with a wrong token': [U, U, U, U, U, U, U, U, U, U, U],
+  "member id with another user's token": [U, U, U, U, U, U, U, U, U, U, U],
+  "member id with the member's token hash as token": [U, U, U, U, U, U, U, U, U, U, U],
+  'unknown user with a valid token': [U, U, U, U, U, U, U, U, U, U, U],
+  "member's token under the id in other case": [U, U, U, U, U, U, U, U, U, U, U],
 };
 
 // ---- the export --------------------------------------------------------------------------------
 
 function user(account: Account) {
-  const token = account.when === undefined
-    ? { hashedToken: hashToken(account.token), type: 'personalAccessToken', name: 'matrix', createdAt: ejsonDate(NOW - 10 * DAY) }
-    : { hashedToken: hashToken(account.token), when: ejsonDate(account.when) };
+  const token =
+    account.when === undefined
+      ? { hashedToken: hashToken(account.token), type: 'personalAccessToken', name: 'matrix', createdAt: ejsonDate(NOW - 10 * DAY) }
+      : { hashedToken: hashToken(account.token), when: ejsonDate(account.when) };
   return {
     _id: account._id,
     username: account._id.toLowerCase(),
@@ -217,8 +218,7 @@ afterAll(async () => {
   if (dir) await removeDir(dir);
 });
 
-const get = (caller: Caller, id: string) =>
-  call(`${stack.url}/api/v1/push.get?id=${encodeURIComponent(id)}`, { headers: { 'X-User-Id': caller.userId, 'X-Auth-Token': caller.token } });
+const get = (caller: Caller, id: string) => call(`${stack.url}/api/v1/push.get?id=${encodeURIComponent(id)}`, { headers: { 'X-User-Id': caller.userId, 'X-Auth-Token': caller.token } });
 
 describe('the access matrix', () => {
   it('covers every caller and room type', () => {

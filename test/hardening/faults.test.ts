@@ -43,17 +43,12 @@ interface Functions {
 async function loadFunctions(dynamoEndpoint: string, tableName = 'faults'): Promise<Functions> {
   vi.resetModules();
   Object.assign(process.env, { TABLE_NAME: tableName, DYNAMODB_ENDPOINT: dynamoEndpoint, AWS_REGION: 'local' });
-  const [authorizer, handler, runtime] = await Promise.all([
-    import('../../functions/authorizer/index'),
-    import('../../functions/push-get/index'),
-    import('../../functions/commons/runtime'),
-  ]);
+  const [authorizer, handler, runtime] = await Promise.all([import('../../functions/authorizer/index'), import('../../functions/push-get/index'), import('../../functions/commons/runtime')]);
   return { authorizer: authorizer.handler, handler: handler.handler, runtime };
 }
 
 const RODRIQ_CONTEXT = { userId: DEMO_USERS.rodriq.id, username: 'rodriq', roles: '["user","admin"]', language: '' };
-const askHandler = (fns: Functions, id = 'WkbwSntxt8D3jLp8G', context: Record<string, string> = RODRIQ_CONTEXT) =>
-  fns.handler(proxyEvent({ query: { id: [id] } }, context));
+const askHandler = (fns: Functions, id = 'WkbwSntxt8D3jLp8G', context: Record<string, string> = RODRIQ_CONTEXT) => fns.handler(proxyEvent({ query: { id: [id] } }, context));
 const askAuthorizer = (fns: Functions) => fns.authorizer(authorizerEvent({ headers: authHeaders(DEMO_USERS.rodriq) }));
 
 function expectInternalError(result: APIGatewayProxyResult): void {
@@ -187,22 +182,52 @@ describe('malformed items in the table', () => {
       put({ pk: 'MSG#badJsonArray', sk: 'MSG', rid: vb, hidden: false, document: '[1,2]' }),
       put({ pk: 'MSG#badGzip', sk: 'MSG', rid: vb, hidden: false, documentGzip: new Uint8Array([1, 2, 3, 4]) }),
       put({ pk: 'MSG#badDocNumber', sk: 'MSG', rid: vb, hidden: false, document: 42 }),
-      put({ pk: 'MSG#badWeirdFields', sk: 'MSG', rid: vb, hidden: false, document: JSON.stringify({ _id: 'badWeirdFields', rid: vb, msg: { $ne: null }, u: { _id: DEMO_USERS.alice.id, username: 5, name: [] }, t: 7, tmid: [], attachments: 'x', mentions: 5 }) }),
+      put({
+        pk: 'MSG#badWeirdFields',
+        sk: 'MSG',
+        rid: vb,
+        hidden: false,
+        document: JSON.stringify({ _id: 'badWeirdFields', rid: vb, msg: { $ne: null }, u: { _id: DEMO_USERS.alice.id, username: 5, name: [] }, t: 7, tmid: [], attachments: 'x', mentions: 5 }),
+      }),
       // rooms: no t, t not a string; a message in each
       put({ pk: 'ROOM#roomNoType', sk: 'ROOM', name: 'no-type' }),
       put({ pk: 'ROOM#roomNumType', sk: 'ROOM', t: 5, name: 'num-type' }),
       put({ ...rodriqSub, sk: 'SUB#roomNoType', rid: 'roomNoType', unread: 0, archived: false }),
       put({ ...rodriqSub, sk: 'SUB#roomNumType', rid: 'roomNumType', unread: 0, archived: false }),
-      put({ pk: 'MSG#msgInNoType', sk: 'MSG', rid: 'roomNoType', hidden: false, document: JSON.stringify({ _id: 'msgInNoType', rid: 'roomNoType', msg: 'hi', u: { _id: DEMO_USERS.alice.id, username: 'alice' } }) }),
-      put({ pk: 'MSG#msgInNumType', sk: 'MSG', rid: 'roomNumType', hidden: false, document: JSON.stringify({ _id: 'msgInNumType', rid: 'roomNumType', msg: 'hi', u: { _id: DEMO_USERS.alice.id, username: 'alice' } }) }),
+      put({
+        pk: 'MSG#msgInNoType',
+        sk: 'MSG',
+        rid: 'roomNoType',
+        hidden: false,
+        document: JSON.stringify({ _id: 'msgInNoType', rid: 'roomNoType', msg: 'hi', u: { _id: DEMO_USERS.alice.id, username: 'alice' } }),
+      }),
+      put({
+        pk: 'MSG#msgInNumType',
+        sk: 'MSG',
+        rid: 'roomNumType',
+        hidden: false,
+        document: JSON.stringify({ _id: 'msgInNumType', rid: 'roomNumType', msg: 'hi', u: { _id: DEMO_USERS.alice.id, username: 'alice' } }),
+      }),
       // a discussion cycle, nobody subscribed
       put({ pk: 'ROOM#cycleA', sk: 'ROOM', t: 'p', prid: 'cycleB' }),
       put({ pk: 'ROOM#cycleB', sk: 'ROOM', t: 'p', prid: 'cycleA' }),
-      put({ pk: 'MSG#msgInCycle', sk: 'MSG', rid: 'cycleA', hidden: false, document: JSON.stringify({ _id: 'msgInCycle', rid: 'cycleA', msg: 'loop', u: { _id: DEMO_USERS.alice.id, username: 'alice' } }) }),
+      put({
+        pk: 'MSG#msgInCycle',
+        sk: 'MSG',
+        rid: 'cycleA',
+        hidden: false,
+        document: JSON.stringify({ _id: 'msgInCycle', rid: 'cycleA', msg: 'loop', u: { _id: DEMO_USERS.alice.id, username: 'alice' } }),
+      }),
       // a team item without its fields, and a channel of it
       put({ pk: 'TEAM#brokenTeam', sk: 'TEAM' }),
       put({ pk: 'ROOM#brokenTeamChannel', sk: 'ROOM', t: 'c', name: 'btc', teamId: 'brokenTeam' }),
-      put({ pk: 'MSG#msgInBrokenTeam', sk: 'MSG', rid: 'brokenTeamChannel', hidden: false, document: JSON.stringify({ _id: 'msgInBrokenTeam', rid: 'brokenTeamChannel', msg: 'team', u: { _id: DEMO_USERS.alice.id, username: 'alice' } }) }),
+      put({
+        pk: 'MSG#msgInBrokenTeam',
+        sk: 'MSG',
+        rid: 'brokenTeamChannel',
+        hidden: false,
+        document: JSON.stringify({ _id: 'msgInBrokenTeam', rid: 'brokenTeamChannel', msg: 'team', u: { _id: DEMO_USERS.alice.id, username: 'alice' } }),
+      }),
       // a sender record with mistyped fields
       put({ pk: 'USER#weirdSender', sk: 'USER', username: 42, name: { first: 'x' }, active: true, roles: 'user' }),
       put({ pk: 'MSG#msgFromWeirdSender', sk: 'MSG', rid: vb, hidden: false, document: JSON.stringify({ _id: 'msgFromWeirdSender', rid: vb, msg: 'hello', u: { _id: 'weirdSender' } }) }),
@@ -210,8 +235,24 @@ describe('malformed items in the table', () => {
       put({ ...rodriqSub, sk: `SUB#${vb}`, rid: vb, unread: '5', archived: 'no', badgeUser: DEMO_USERS.rodriq.id, subId: 'subRodriqVb000001' }),
       // token items (which carry the account's login fields): roles a string (bob: "admin"),
       // active a string (erin), mistyped when/personalAccessToken (dave)
-      put({ pk: `USER#${DEMO_USERS.bob.id}`, sk: `TOKEN#${hashToken(DEMO_USERS.bob.token)}`, hashedToken: hashToken(DEMO_USERS.bob.token), personalAccessToken: true, username: 'bob', active: true, roles: 'admin' }),
-      put({ pk: `USER#${DEMO_USERS.erin.id}`, sk: `TOKEN#${hashToken(DEMO_USERS.erin.token)}`, hashedToken: hashToken(DEMO_USERS.erin.token), personalAccessToken: true, username: 'erin', active: 'false', roles: ['user'] }),
+      put({
+        pk: `USER#${DEMO_USERS.bob.id}`,
+        sk: `TOKEN#${hashToken(DEMO_USERS.bob.token)}`,
+        hashedToken: hashToken(DEMO_USERS.bob.token),
+        personalAccessToken: true,
+        username: 'bob',
+        active: true,
+        roles: 'admin',
+      }),
+      put({
+        pk: `USER#${DEMO_USERS.erin.id}`,
+        sk: `TOKEN#${hashToken(DEMO_USERS.erin.token)}`,
+        hashedToken: hashToken(DEMO_USERS.erin.token),
+        personalAccessToken: true,
+        username: 'erin',
+        active: 'false',
+        roles: ['user'],
+      }),
       put({ pk: `USER#${DEMO_USERS.dave.id}`, sk: `TOKEN#${hashToken(DEMO_USERS.dave.token)}`, hashedToken: hashToken(DEMO_USERS.dave.token), when: 'yesterday', personalAccessToken: 'true' }),
       // settings and permissions of the wrong types
       put({ pk: 'SETTING#Site_Url', sk: 'SETTING', value: 12 }),
@@ -305,7 +346,20 @@ describe('malformed items in the table', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     try {
       const { port } = server.address() as AddressInfo;
-      const ids = ['badNoRid', 'badNotJson', 'badJsonNull', 'badJsonArray', 'badGzip', 'badDocNumber', 'badWeirdFields', 'msgInNoType', 'msgInNumType', 'msgInCycle', 'msgInBrokenTeam', 'msgFromWeirdSender'];
+      const ids = [
+        'badNoRid',
+        'badNotJson',
+        'badJsonNull',
+        'badJsonArray',
+        'badGzip',
+        'badDocNumber',
+        'badWeirdFields',
+        'msgInNoType',
+        'msgInNumType',
+        'msgInCycle',
+        'msgInBrokenTeam',
+        'msgFromWeirdSender',
+      ];
       for (const user of Object.values(DEMO_USERS)) {
         for (const id of ids) {
           const answer = await call(`http://127.0.0.1:${port}/api/v1/push.get?id=${id}`, { headers: authHeaders(user) });

@@ -214,11 +214,18 @@ describe('hostile ids (authenticated as rodriq)', () => {
     );
     await fc.assert(
       // Node refuses request heads over 16 KB (431, tested below): stay under that.
-      fc.asyncProperty(fc.array(pair, { maxLength: 5 }).map(toQuery).filter((query) => query.length <= 12_000), fc.boolean(), async (query, jsonContentType) => {
-        const url = query ? `${base}?${query}` : base;
-        const headers = { ...authHeaders(DEMO_USERS.rodriq), ...(jsonContentType ? { 'Content-Type': 'application/json' } : {}) };
-        check(await call(url, { headers }), expectedFor('rodriq', url), `query ${query.slice(0, 120)}`);
-      }),
+      fc.asyncProperty(
+        fc
+          .array(pair, { maxLength: 5 })
+          .map(toQuery)
+          .filter((query) => query.length <= 12_000),
+        fc.boolean(),
+        async (query, jsonContentType) => {
+          const url = query ? `${base}?${query}` : base;
+          const headers = { ...authHeaders(DEMO_USERS.rodriq), ...(jsonContentType ? { 'Content-Type': 'application/json' } : {}) };
+          check(await call(url, { headers }), expectedFor('rodriq', url), `query ${query.slice(0, 120)}`);
+        },
+      ),
       RUNS,
     );
   });
@@ -248,7 +255,9 @@ describe('random headers', () => {
   const userIdValue = fc.oneof(fc.constantFrom(...users.map((u) => DEMO_USERS[u].id)), headerValue, fc.constant(''), fc.constant('x'.repeat(5000)));
   const tokenValue = fc.oneof(fc.constantFrom(...users.map((u) => DEMO_USERS[u].token)), headerValue, fc.constant(''), fc.constant('t'.repeat(5000)));
   const extraHeader = fc.tuple(
-    fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,20}$/).filter((name) => !['x-user-id', 'x-auth-token', 'host', 'content-length', 'transfer-encoding', 'connection', 'expect', 'upgrade', 'keep-alive', 'te', 'trailer'].includes(name.toLowerCase())),
+    fc
+      .stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,20}$/)
+      .filter((name) => !['x-user-id', 'x-auth-token', 'host', 'content-length', 'transfer-encoding', 'connection', 'expect', 'upgrade', 'keep-alive', 'te', 'trailer'].includes(name.toLowerCase())),
     headerValue,
   );
 
@@ -285,11 +294,16 @@ describe('random headers', () => {
 
   it('a matching user id and token pair in any case of the header names is accepted', async () => {
     await fc.assert(
-      fc.asyncProperty(casing('x-user-id'), casing('x-auth-token'), fc.constantFrom('rodriq', 'alice', 'bob', 'dave') as fc.Arbitrary<'rodriq' | 'alice' | 'bob' | 'dave'>, async (idName, tokenName, user) => {
-        const url = `${base}?id=WkbwSntxt8D3jLp8G`;
-        const answer = await call(url, { headers: { [idName]: DEMO_USERS[user].id, [tokenName]: DEMO_USERS[user].token } });
-        check(answer, expectedFor(user, url), `${user} ${idName} ${tokenName}`);
-      }),
+      fc.asyncProperty(
+        casing('x-user-id'),
+        casing('x-auth-token'),
+        fc.constantFrom('rodriq', 'alice', 'bob', 'dave') as fc.Arbitrary<'rodriq' | 'alice' | 'bob' | 'dave'>,
+        async (idName, tokenName, user) => {
+          const url = `${base}?id=WkbwSntxt8D3jLp8G`;
+          const answer = await call(url, { headers: { [idName]: DEMO_USERS[user].id, [tokenName]: DEMO_USERS[user].token } });
+          check(answer, expectedFor(user, url), `${user} ${idName} ${tokenName}`);
+        },
+      ),
       { ...RUNS, numRuns: 40 },
     );
   });

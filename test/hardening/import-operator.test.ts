@@ -123,7 +123,9 @@ describe('re-imports and --prune', () => {
     older = await copyOfDemo();
     const when = new Date().toISOString();
     await editFile(older, 'users.json', (lines) =>
-      lines.map((line) => (line.includes('"aliceUserId000001"') ? line.replace('"loginTokens":[', `"loginTokens":[{"hashedToken":"${hashLoginToken(SECOND_TOKEN)}","when":{"$date":"${when}"}},`) : line)),
+      lines.map((line) =>
+        line.includes('"aliceUserId000001"') ? line.replace('"loginTokens":[', `"loginTokens":[{"hashedToken":"${hashLoginToken(SECOND_TOKEN)}","when":{"$date":"${when}"}},`) : line,
+      ),
     );
     newer = await copyOfDemo();
     await editFile(newer, 'users.json', (lines) => lines.filter((line) => !line.includes('"bobUserId00000001"')));
@@ -226,8 +228,7 @@ describe('misnamed files in the export directory', () => {
 
 describe('region, credentials and table are checked before the long read (AWS mode)', () => {
   // AWS mode (no --endpoint), pointed at the embedded engine by the SDK's own endpoint variable.
-  const awsEnv = (extra: NodeJS.ProcessEnv = {}) =>
-    bareAwsEnv({ AWS_ENDPOINT_URL_DYNAMODB: endpoint(), AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', ...extra });
+  const awsEnv = (extra: NodeJS.ProcessEnv = {}) => bareAwsEnv({ AWS_ENDPOINT_URL_DYNAMODB: endpoint(), AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', ...extra });
   let configDir: string;
 
   beforeAll(async () => {

@@ -14,7 +14,6 @@ import type { Item } from '../../lib/store/items';
 import { DEMO_FIXTURES, endpoint, freshTable, testClient } from '../support/dynamo';
 import { canonicalItems, demoCopy, removeDir, runImportCli, scanTable, tempDir } from './support';
 
-
 let client: DynamoDBDocumentClient;
 /** The table a clean import of the demo export produces, as canonical item strings. */
 let clean: string[];
@@ -60,9 +59,19 @@ const CORRUPTIONS: [string, string, (lines: string[]) => string[] | string, stri
   ['a JSON value that is not a document', 'rocketchat_message.json', replaceLine(3, () => '[1, 2, 3]'), 'rocketchat_message.json:3'],
   ['a --jsonArray export that is never closed', 'rocketchat_message.json', (lines) => `[\n${lines.filter(Boolean).join(',\n')}\n`, 'rocketchat_message.json:16'],
   ['a malformed $binary', 'rocketchat_message.json', replaceLine(4, (line) => line.replace('"urls":[]', '"urls":{"$binary":"AAAA"}')), 'rocketchat_message.json:4'],
-  ['a malformed $regularExpression', 'rocketchat_message.json', replaceLine(6, (line) => line.replace('"urls":[]', '"urls":{"$regularExpression":{"pattern":"a","options":"zz"}}')), 'rocketchat_message.json:6'],
+  [
+    'a malformed $regularExpression',
+    'rocketchat_message.json',
+    replaceLine(6, (line) => line.replace('"urls":[]', '"urls":{"$regularExpression":{"pattern":"a","options":"zz"}}')),
+    'rocketchat_message.json:6',
+  ],
   ['a malformed $timestamp', 'rocketchat_room.json', replaceLine(3, (line) => line.replace('"msgs":0', '"msgs":{"$timestamp":{"t":-1,"i":1}}')), 'rocketchat_room.json:3'],
-  ['a NaN unread count (push.get reads it)', 'rocketchat_subscription.json', replaceLine(3, (line) => line.replace(/"unread":\d+/, '"unread":{"$numberDouble":"NaN"}')), 'rocketchat_subscription.json:3'],
+  [
+    'a NaN unread count (push.get reads it)',
+    'rocketchat_subscription.json',
+    replaceLine(3, (line) => line.replace(/"unread":\d+/, '"unread":{"$numberDouble":"NaN"}')),
+    'rocketchat_subscription.json:3',
+  ],
   ['an invalid $date', 'rocketchat_message.json', replaceLine(8, (line) => line.replace(/"ts":\{"\$date":"[^"]*"\}/, '"ts":{"$date":"not a date"}')), 'rocketchat_message.json:8'],
   ['an id too long for a DynamoDB key', 'rocketchat_message.json', replaceLine(10, (line) => line.replace(/"_id":"[^"]*"/, `"_id":"${'k'.repeat(3000)}"`)), 'rocketchat_message.json:10'],
 ];
@@ -140,7 +149,10 @@ const runCli = (args: string[]) => runImportCli(args);
 
 describe('the import CLI (node --import tsx scripts/import.ts)', () => {
   it('a bad export: exit 1, file:line on stderr, nothing on stdout, no table created', { timeout: 60_000 }, async () => {
-    const dir = await corrupted('rocketchat_message.json', replaceLine(5, (line) => line.slice(0, 30)));
+    const dir = await corrupted(
+      'rocketchat_message.json',
+      replaceLine(5, (line) => line.slice(0, 30)),
+    );
     const table = `cli-bad-${Date.now()}`;
     const { code, stdout, stderr } = await runCli([dir, '--endpoint', endpoint(), '--table', table]);
     expect(code).toBe(1);

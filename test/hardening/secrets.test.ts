@@ -12,7 +12,6 @@ import { DEMO_FIXTURES, endpoint, freshTable, testClient } from '../support/dyna
 import { authorizerEvent, proxyEvent } from '../support/requests';
 import { authHeaders, call, closedPort, runImportCli, type CliRun, DEMO_USERS, ejsonDate, hashToken, hexHash, removeDir, tempDir, writeExport, type Answer } from './support';
 
-
 /** Tokens of the bad exports: they appear only inside the malformed lines. */
 const EXPORT_SECRETS = ['raw-token-in-a-wrong-typed-line', 'token-in-a-truncated-line', 'token-in-an-unknown-type', 'token-in-a-good-line'];
 const WRONG_TOKEN = 'a-wrong-token-someone-tried';
@@ -76,11 +75,17 @@ const BAD_EXPORTS: Record<string, { users: string[]; where: string }> = {
     where: 'users.json:2',
   },
   'a truncated line with a token hash': {
-    users: [JSON.stringify(goodUser), JSON.stringify({ _id: 'cut', services: { resume: { loginTokens: [{ hashedToken: hashToken('token-in-a-truncated-line'), token: 'token-in-a-truncated-line' }] } } }).slice(0, -12)],
+    users: [
+      JSON.stringify(goodUser),
+      JSON.stringify({ _id: 'cut', services: { resume: { loginTokens: [{ hashedToken: hashToken('token-in-a-truncated-line'), token: 'token-in-a-truncated-line' }] } } }).slice(0, -12),
+    ],
     where: 'users.json:2',
   },
   'an unknown Extended JSON type holding a token': {
-    users: [JSON.stringify(goodUser), JSON.stringify({ _id: 'binary', services: { resume: { loginTokens: [{ hashedToken: { $binary: { base64: Buffer.from('token-in-an-unknown-type').toString('base64'), subType: '00' } } }] } } })],
+    users: [
+      JSON.stringify(goodUser),
+      JSON.stringify({ _id: 'binary', services: { resume: { loginTokens: [{ hashedToken: { $binary: { base64: Buffer.from('token-in-an-unknown-type').toString('base64'), subType: '00' } } }] } } }),
+    ],
     where: 'users.json:2',
   },
 };

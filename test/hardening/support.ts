@@ -61,9 +61,7 @@ export function specViolation({ status, text, body }: Answer, method = 'GET'): s
     case 404:
     case 405:
       if (method === 'HEAD') return text === '' ? undefined : 'HEAD with a body';
-      return isExact(object, ['success', 'error']) && object!.success === false && typeof object!.error === 'string'
-        ? undefined
-        : `${status} without a JSON error body: ${text.slice(0, 200)}`;
+      return isExact(object, ['success', 'error']) && object!.success === false && typeof object!.error === 'string' ? undefined : `${status} without a JSON error body: ${text.slice(0, 200)}`;
     default:
       return `undocumented status ${status}: ${text.slice(0, 200)}`;
   }
@@ -145,9 +143,7 @@ export async function scanTable(client: DynamoDBDocumentClient, tableName: strin
 
 /** Items in a canonical order with binary values as base64, for comparing two tables. */
 export function canonicalItems(items: Record<string, unknown>[]): string[] {
-  return items
-    .map((item) => JSON.stringify(sortKeys(item)))
-    .sort();
+  return items.map((item) => JSON.stringify(sortKeys(item))).sort();
 }
 
 function sortKeys(value: unknown): unknown {
@@ -155,7 +151,11 @@ function sortKeys(value: unknown): unknown {
   if (value instanceof Set) return { set: [...value].map(sortKeys).sort() };
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    );
   }
   return value;
 }

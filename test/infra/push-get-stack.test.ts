@@ -24,9 +24,7 @@ function logicalId(type: string, prefix: string): string {
 
 function policyStatementsOf(rolePrefix: string): unknown[] {
   const roleId = logicalId('AWS::IAM::Role', rolePrefix);
-  const policies = resourcesOfType(s.json, 'AWS::IAM::Policy').filter(([, p]) =>
-    (p.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })),
-  );
+  const policies = resourcesOfType(s.json, 'AWS::IAM::Policy').filter(([, p]) => (p.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })));
   expect(policies).toHaveLength(1);
   return policies[0]![1].PolicyDocument.Statement;
 }
@@ -54,9 +52,7 @@ describe('route', () => {
     const url = s.json.Outputs!.PushGetUrl.Value['Fn::Join'][1];
     expect(url.at(-1)).toBe('/api/v1/push.get');
     expect(url).toContainEqual({ Ref: logicalId('AWS::ApiGateway::Stage', 'ApiDeploymentStageprod') });
-    expect(Object.keys(s.json.Outputs!)).toEqual(
-      expect.arrayContaining(['PushGetUrl', 'TableName', 'AuthorizerFunctionName', 'HandlerFunctionName', 'AlarmTopicArn']),
-    );
+    expect(Object.keys(s.json.Outputs!)).toEqual(expect.arrayContaining(['PushGetUrl', 'TableName', 'AuthorizerFunctionName', 'HandlerFunctionName', 'AlarmTopicArn']));
   });
 
   it('uses a regional endpoint', () => {
@@ -91,11 +87,9 @@ describe('gateway responses', () => {
     expect(JSON.parse(response.ResponseTemplates['application/json'])).toEqual(body);
   });
 
-  it('every gateway response forbids caching, like the functions\' answers', () => {
+  it("every gateway response forbids caching, like the functions' answers", () => {
     const responses = Object.values(s.template.findResources('AWS::ApiGateway::GatewayResponse'));
-    expect(responses.map((r) => r.Properties.ResponseType).sort()).toEqual(
-      ['ACCESS_DENIED', 'AUTHORIZER_FAILURE', 'DEFAULT_4XX', 'DEFAULT_5XX', 'THROTTLED', 'UNAUTHORIZED'],
-    );
+    expect(responses.map((r) => r.Properties.ResponseType).sort()).toEqual(['ACCESS_DENIED', 'AUTHORIZER_FAILURE', 'DEFAULT_4XX', 'DEFAULT_5XX', 'THROTTLED', 'UNAUTHORIZED']);
     for (const response of responses) {
       expect(response.Properties.ResponseParameters).toStrictEqual({
         'gatewayresponse.header.Cache-Control': "'no-store'",
@@ -111,10 +105,7 @@ describe('gateway responses', () => {
       ResponseTemplates: { 'application/json': '{"success":false,"error":$context.error.messageString}' },
     });
     // With API Gateway's quoted message substituted, the body is valid JSON.
-    const body = '{"success":false,"error":$context.error.messageString}'.replace(
-      '$context.error.messageString',
-      JSON.stringify('Missing Authentication Token'),
-    );
+    const body = '{"success":false,"error":$context.error.messageString}'.replace('$context.error.messageString', JSON.stringify('Missing Authentication Token'));
     expect(JSON.parse(body)).toEqual({ success: false, error: 'Missing Authentication Token' });
   });
 });
@@ -294,13 +285,7 @@ describe('table', () => {
 describe('operations', () => {
   it('has the five alarms, each notifying the e-mail topic on alarm and recovery', () => {
     const alarms = resourcesOfType(s.json, 'AWS::CloudWatch::Alarm');
-    expect(alarms.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
-      'Api5xxAlarm',
-      'ApiLatencyP99Alarm',
-      'AuthorizerErrorsAlarm',
-      'DynamoDbThrottleAlarm',
-      'HandlerErrorsAlarm',
-    ]);
+    expect(alarms.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['Api5xxAlarm', 'ApiLatencyP99Alarm', 'AuthorizerErrorsAlarm', 'DynamoDbThrottleAlarm', 'HandlerErrorsAlarm']);
     const topic = { Ref: logicalId('AWS::SNS::Topic', 'AlarmTopic') };
     for (const [, alarm] of alarms) {
       expect(alarm.AlarmActions).toEqual([topic]);

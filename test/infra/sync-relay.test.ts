@@ -39,7 +39,7 @@ describe('-c sync=fargate', () => {
     expect(task.RuntimePlatform).toEqual({ CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' });
   });
 
-  it('lets the task role read and write the table with exactly the relay\'s actions, and nothing else', () => {
+  it("lets the task role read and write the table with exactly the relay's actions, and nothing else", () => {
     const task = onlyResource(s.json, 'AWS::ECS::TaskDefinition');
     const roleId = task.TaskRoleArn['Fn::GetAtt'][0];
     const policies = resourcesOfType(s.json, 'AWS::IAM::Policy').filter(([, p]) => p.Roles.some((r: { Ref: string }) => r.Ref === roleId));
@@ -89,9 +89,8 @@ describe('sync context', () => {
     expect(() => propsFromContext(new App({ context: { sync: 'lambda' } }))).toThrow(/sync must be/);
     expect(() => propsFromContext(new App({ context: { sync: 'fargate', syncMongoSecret: 'x', syncVpcId: 'vpc-1' } }))).toThrow(/syncSubnetIds/);
     expect(
-      propsFromContext(
-        new App({ context: { sync: 'fargate', syncMongoSecret: 'rc-mongo', syncVpcId: 'vpc-1', syncSubnetIds: 'subnet-a, subnet-b', syncAvailabilityZones: 'eu-west-1a,eu-west-1b' } }),
-      ).syncRelay,
+      propsFromContext(new App({ context: { sync: 'fargate', syncMongoSecret: 'rc-mongo', syncVpcId: 'vpc-1', syncSubnetIds: 'subnet-a, subnet-b', syncAvailabilityZones: 'eu-west-1a,eu-west-1b' } }))
+        .syncRelay,
     ).toEqual({ mongoSecret: 'rc-mongo', vpc: { vpcId: 'vpc-1', privateSubnetIds: ['subnet-a', 'subnet-b'], availabilityZones: ['eu-west-1a', 'eu-west-1b'] } });
   });
 });

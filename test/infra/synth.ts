@@ -5,9 +5,7 @@ import { buildPushGetApp } from '../../infra/push-get-app';
 import type { PushGetStack } from '../../infra/push-get-stack';
 
 /** The feature flags `cdk synth` uses, so the tests check the same template the CLI produces. */
-export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
-  readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
-).context;
+export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
 
 export interface Synthesized {
   app: App;
@@ -37,11 +35,7 @@ export function resourcesOfType(json: Synthesized['json'], type: string): [strin
 }
 
 /** The properties of the one resource of `type` that `where` selects; fails unless there is exactly one. */
-export function onlyResource(
-  json: Synthesized['json'],
-  type: string,
-  where: (logicalId: string, properties: Record<string, any>) => boolean = () => true,
-): Record<string, any> {
+export function onlyResource(json: Synthesized['json'], type: string, where: (logicalId: string, properties: Record<string, any>) => boolean = () => true): Record<string, any> {
   const matches = resourcesOfType(json, type).filter(([id, properties]) => where(id, properties));
   if (matches.length !== 1) throw new Error(`expected one ${type}, found ${matches.length}`);
   return matches[0]![1];

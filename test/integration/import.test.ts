@@ -104,7 +104,13 @@ describe('export formats', () => {
     expect(none.warnings[0]).toMatch(/^setting uniqueID is missing: /);
     expect(none.warnings[1]).toMatch(/^setting Site_Url is missing: /);
     expect(none.items).toStrictEqual({ setting: 1 });
-    const emptySiteUrl = await importExport(store, await settings([{ _id: 'uniqueID', value: 'U1' }, { _id: 'Site_Url', value: ' ' }]));
+    const emptySiteUrl = await importExport(
+      store,
+      await settings([
+        { _id: 'uniqueID', value: 'U1' },
+        { _id: 'Site_Url', value: ' ' },
+      ]),
+    );
     expect(emptySiteUrl.warnings).toStrictEqual([expect.stringMatching(/^setting Site_Url is missing: /)]);
   });
 

@@ -108,7 +108,10 @@ const MESSAGES = [
   msg('mGroupDm', 'groupDmRid', 'see `plan.md`', {}, BOB_U),
   msg('mDiscussion', 'discussionRid', 'Ship on Friday?'),
   msg('mImage', 'generalRid', '', { attachments: [{ title: 'cat.png', image_url: '/file-upload/f1/cat.png', image_type: 'image/png', type: 'file' }] }),
-  msg('mFile', 'aliceIdrodriqId', undefined, { attachments: [{ title: 'report.pdf', title_link: '/file-upload/f2/report.pdf', type: 'file' }], file: { _id: 'f2', name: 'report.pdf', type: 'application/pdf' } }),
+  msg('mFile', 'aliceIdrodriqId', undefined, {
+    attachments: [{ title: 'report.pdf', title_link: '/file-upload/f2/report.pdf', type: 'file' }],
+    file: { _id: 'f2', name: 'report.pdf', type: 'application/pdf' },
+  }),
   msg('mE2e', 'aliceIdrodriqId', 'a1b2c3encrypted', { t: 'e2e', e2e: 'pending', content: { algorithm: 'rc.v1.aes-sha2', ciphertext: 'Q2lwaGVy' } }),
   msg('mMarkdown', 'generalRid', '# Heads up\n> quoted\n~old~ _new_ [docs](https://docs.example.com) <https://x.example.com|site> `npm test`'),
   msg('mMention', 'generalRid', 'ping @rodriq and @bobby, not @bob.smith; thanks @bob.', {
@@ -152,9 +155,7 @@ let exports = 0;
 async function writeExport(collections: Record<string, object[]>): Promise<string> {
   const dir = join(root, `export-${++exports}`);
   await mkdir(dir);
-  await Promise.all(
-    Object.entries(collections).map(([name, docs]) => writeFile(join(dir, `${name}.json`), docs.map((doc) => JSON.stringify(doc)).join('\n') + '\n')),
-  );
+  await Promise.all(Object.entries(collections).map(([name, docs]) => writeFile(join(dir, `${name}.json`), docs.map((doc) => JSON.stringify(doc)).join('\n') + '\n')));
   return dir;
 }
 
@@ -330,7 +331,12 @@ describe('badge', () => {
       await upsertDocuments(store, 'rocketchat_subscription', [sub('s5', 'rodriqId', 'rodriq', 'archivedRid', 'p', 5, { name: 'old-project', archived: false })], context);
       expect((await push('rodriqId', 'mDesign')).data.notification.badge).toBe(6);
     } finally {
-      await upsertDocuments(store, 'rocketchat_subscription', SUBSCRIPTIONS.filter((s) => ['s1', 's2', 's5'].includes(s._id)), context);
+      await upsertDocuments(
+        store,
+        'rocketchat_subscription',
+        SUBSCRIPTIONS.filter((s) => ['s1', 's2', 's5'].includes(s._id)),
+        context,
+      );
     }
     expect((await push('rodriqId', 'mGeneral')).data.notification.badge).toBe(6);
   });

@@ -125,7 +125,7 @@ describe('npm run sync -- --mongo-url', () => {
     expect(second.output()).not.toContain(peer.host);
   });
 
-  it('the container\'s entry point (the esbuild bundle of the Dockerfile) runs the relay and stops cleanly', { timeout: 120_000 }, async () => {
+  it("the container's entry point (the esbuild bundle of the Dockerfile) runs the relay and stops cleanly", { timeout: 120_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sync-bundle-'));
     const built = spawnSync('npm', ['run', 'build:sync', '--', `--outfile=${join(dir, 'sync.cjs')}`], { encoding: 'utf8' });
     expect(built.status).toBe(0);

@@ -20,7 +20,8 @@ const DB = 'rocketchat';
 const client = patientClient();
 /** The relay's own client: what it sends is recorded and compared with the Fargate role. */
 const relayClient = patientClient();
-const relayRequests = countRequests(relayClient);const now = () => new Date();
+const relayRequests = countRequests(relayClient);
+const now = () => new Date();
 
 const docs = {
   setting: { _id: 'Accounts_LoginExpiration', value: 90 },
@@ -177,7 +178,10 @@ describe('relay: first start (no checkpoint)', () => {
       if (name === 'aggregate') peer.emit(update('rocketchat_subscription', docs.subscription('sub1', 7), { unread: 7 }));
     };
     await startRelay();
-    await eventually(() => store.subscription('aliceId', 'GENERAL'), (sub) => sub?.unread === 7);
+    await eventually(
+      () => store.subscription('aliceId', 'GENERAL'),
+      (sub) => sub?.unread === 7,
+    );
   });
 });
 
@@ -297,7 +301,10 @@ describe('relay: changes', () => {
     peer.emit(insert('rocketchat_subscription', { _id: 'broken', rid: 'GENERAL', name: 'SECRET-ROOM-NAME' } as never));
     peer.emit(insert('rocketchat_message', docs.message('after')));
     await eventually(() => store.message('after'), Boolean);
-    const letters = await eventually(() => relayStore.deadLetters(), (found) => found.length === 1);
+    const letters = await eventually(
+      () => relayStore.deadLetters(),
+      (found) => found.length === 1,
+    );
     expect(letters[0]).toMatchObject({ collection: 'rocketchat_subscription', documentId: 'broken', operationType: 'insert' });
     expect(JSON.stringify(letters)).not.toContain('SECRET');
   });
@@ -308,7 +315,10 @@ describe('relay: changes', () => {
     for (let unread = 3; unread <= 8; unread++) {
       peer.emit(update('rocketchat_subscription', docs.subscription('sub1', unread), { unread }));
     }
-    await eventually(() => store.subscription('aliceId', 'GENERAL'), (sub) => sub?.unread === 8);
+    await eventually(
+      () => store.subscription('aliceId', 'GENERAL'),
+      (sub) => sub?.unread === 8,
+    );
     const summary = await relay.stop();
     // Snapshot: 5 documents; the 6 updates arrive in one batch and merge into one write.
     expect(summary.applied).toBeLessThan(5 + 6);
@@ -321,7 +331,10 @@ describe('relay: permissions', () => {
     await eventually(() => store.message('msg1'), Boolean);
     peer.emit(insert('rocketchat_subscription', { _id: 'broken' } as never));
     peer.emit(update('users', { ...docs.user, active: false } as { _id: string }, { active: false }));
-    await eventually(() => relayStore.deadLetters(), (found) => found.length === 1);
+    await eventually(
+      () => relayStore.deadLetters(),
+      (found) => found.length === 1,
+    );
     await relay.stop();
     // Over every relay of this file: SDK command names as IAM actions.
     const used = Object.keys(relayRequests.snapshot().byCommand).map((name) => `dynamodb:${name.replace(/Command$/, '')}`);

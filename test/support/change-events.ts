@@ -47,7 +47,13 @@ export class ChangeLog {
     const doc = this.mustGet(coll, id);
     for (const [path, value] of Object.entries(set)) setPath(doc, path, structuredClone(value));
     for (const path of unset) unsetPath(doc, path);
-    return this.record({ operationType: 'update', coll, id, fullDocument: structuredClone(doc), updateDescription: { updatedFields: structuredClone(set), removedFields: unset, truncatedArrays: [] } });
+    return this.record({
+      operationType: 'update',
+      coll,
+      id,
+      fullDocument: structuredClone(doc),
+      updateDescription: { updatedFields: structuredClone(set), removedFields: unset, truncatedArrays: [] },
+    });
   }
 
   /** `$push`: reported as the new element at its index. */
@@ -55,7 +61,13 @@ export class ChangeLog {
     const doc = this.mustGet(coll, id);
     const list = (getPath(doc, path) as unknown[] | undefined) ?? [];
     setPath(doc, path, [...list, structuredClone(value)]);
-    return this.record({ operationType: 'update', coll, id, fullDocument: structuredClone(doc), updateDescription: { updatedFields: { [`${path}.${list.length}`]: structuredClone(value) }, removedFields: [], truncatedArrays: [] } });
+    return this.record({
+      operationType: 'update',
+      coll,
+      id,
+      fullDocument: structuredClone(doc),
+      updateDescription: { updatedFields: { [`${path}.${list.length}`]: structuredClone(value) }, removedFields: [], truncatedArrays: [] },
+    });
   }
 
   /** `$pull`: reported as the whole new array. */
@@ -63,7 +75,13 @@ export class ChangeLog {
     const doc = this.mustGet(coll, id);
     const list = ((getPath(doc, path) as unknown[] | undefined) ?? []).filter(keep);
     setPath(doc, path, list);
-    return this.record({ operationType: 'update', coll, id, fullDocument: structuredClone(doc), updateDescription: { updatedFields: { [path]: structuredClone(list) }, removedFields: [], truncatedArrays: [] } });
+    return this.record({
+      operationType: 'update',
+      coll,
+      id,
+      fullDocument: structuredClone(doc),
+      updateDescription: { updatedFields: { [path]: structuredClone(list) }, removedFields: [], truncatedArrays: [] },
+    });
   }
 
   delete(coll: string, id: string): ChangeEvent {
@@ -123,11 +141,24 @@ export type UnreadSetting = 'all_messages' | 'user_and_group_mentions_only';
  * unread increment for every other member; alert and open set for every other member not
  * already alerted/open; the sender's own read marker (ls, lr). One event per modified document.
  */
-export function messageSent(log: ChangeLog, options: { messageId: string; rid: string; senderId: string; memberIds: string[]; unread: UnreadSetting; subId: (userId: string) => string; msg?: string }): void {
+export function messageSent(
+  log: ChangeLog,
+  options: { messageId: string; rid: string; senderId: string; memberIds: string[]; unread: UnreadSetting; subId: (userId: string) => string; msg?: string },
+): void {
   const { messageId, rid, senderId, memberIds, unread, subId } = options;
   const ts = new Date(log.events.length * 1000 + 1_764_662_400_000);
   const sender = log.current('users', senderId);
-  const message = { _id: messageId, rid, msg: options.msg ?? 'hello', ts, u: { _id: senderId, username: sender?.username ?? senderId, name: sender?.name }, _updatedAt: ts, mentions: [], channels: [], md: [] };
+  const message = {
+    _id: messageId,
+    rid,
+    msg: options.msg ?? 'hello',
+    ts,
+    u: { _id: senderId, username: sender?.username ?? senderId, name: sender?.name },
+    _updatedAt: ts,
+    mentions: [],
+    channels: [],
+    md: [],
+  };
   log.insert('rocketchat_message', message);
   const room = log.current('rocketchat_room', rid);
   log.update('rocketchat_room', rid, { msgs: Number(room?.msgs ?? 0) + 1, lm: ts, lastMessage: message, _updatedAt: ts });
@@ -149,7 +180,6 @@ export function messageSent(log: ChangeLog, options: { messageId: string; rid: s
 }
 
 // ---- a realistic sequence, shared by unit, property and integration tests ----
-
 
 export const SCENARIO = {
   rid: 'generalRoomId0001',
@@ -176,7 +206,17 @@ export function scenarioDocuments(now = Date.now()): Record<string, Doc[]> {
     status: 'online',
     services: { password: { bcrypt: '$2b$10$not-a-real-hash' }, resume: { loginTokens: [loginToken(token, when)] } },
   });
-  const sub = (userId: string, username: string): Doc => ({ _id: SCENARIO.subId(userId), rid: SCENARIO.rid, u: { _id: userId, username }, t: 'c', name: 'general', fname: 'general', unread: 0, alert: false, open: true });
+  const sub = (userId: string, username: string): Doc => ({
+    _id: SCENARIO.subId(userId),
+    rid: SCENARIO.rid,
+    u: { _id: userId, username },
+    t: 'c',
+    name: 'general',
+    fname: 'general',
+    unread: 0,
+    alert: false,
+    open: true,
+  });
   return {
     rocketchat_settings: [
       { _id: 'Site_Url', value: 'https://chat.example.com' },
@@ -185,11 +225,7 @@ export function scenarioDocuments(now = Date.now()): Record<string, Doc[]> {
       { _id: 'Unread_Count', value: 'all_messages' },
     ],
     rocketchat_permissions: [{ _id: 'view-c-room', roles: ['admin', 'user'] }],
-    users: [
-      user(SCENARIO.alice, 'alice', 'Alice', SCENARIO.tokens.alice),
-      user(SCENARIO.bob, 'bob', 'Bob', SCENARIO.tokens.bob1),
-      user(SCENARIO.carol, 'carol', 'Carol', SCENARIO.tokens.carol),
-    ],
+    users: [user(SCENARIO.alice, 'alice', 'Alice', SCENARIO.tokens.alice), user(SCENARIO.bob, 'bob', 'Bob', SCENARIO.tokens.bob1), user(SCENARIO.carol, 'carol', 'Carol', SCENARIO.tokens.carol)],
     rocketchat_room: [{ _id: SCENARIO.rid, t: 'c', name: 'general', fname: 'general', msgs: 0 }],
     rocketchat_subscription: [sub(SCENARIO.alice, 'alice'), sub(SCENARIO.bob, 'bob'), sub(SCENARIO.carol, 'carol')],
     rocketchat_message: [],

@@ -41,9 +41,7 @@ export class MemorySyncStore implements SyncStore {
 
   /** The table without the TTL values of tombstones (they depend on the clock), sorted by key. */
   snapshot(): Record<string, unknown>[] {
-    return [...this.items.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([, item]) => (item[TOMBSTONE_ATTRIBUTE] === true ? { ...item, [TTL_ATTRIBUTE]: undefined } : item));
+    return [...this.items.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, item]) => (item[TOMBSTONE_ATTRIBUTE] === true ? { ...item, [TTL_ATTRIBUTE]: undefined } : item));
   }
 
   private put(item: Record<string, unknown>): ConditionalWrite {

@@ -201,7 +201,7 @@ export class MongoPeer {
         const idEnd = message.indexOf(0, offset + 4);
         const identifier = message.toString('utf8', offset + 4, idEnd);
         const docs: Document[] = [];
-        for (let at = idEnd + 1; at < offset + size; ) {
+        for (let at = idEnd + 1; at < offset + size;) {
           const docSize = message.readInt32LE(at);
           docs.push(deserialize(message.subarray(at, at + docSize)));
           at += docSize;

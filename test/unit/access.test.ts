@@ -363,7 +363,7 @@ describe('omnichannel (`l` and `v`)', () => {
     expect(await check(closed('l'), agent())).toBe(false); // agents do not hold it by default
   });
 
-  it('a closed room of the agent\'s department is open with view-livechat-room-closed-same-department', async () => {
+  it("a closed room of the agent's department is open with view-livechat-room-closed-same-department", async () => {
     const room = closed('l', { departmentId: 'sales' });
     const inSales = () => new FakeFacts(new Set(), [], [], new Set(['sales']));
     expect(await check(room, agent(), inSales(), departmentAgent)).toBe(true);

@@ -77,19 +77,13 @@ describe('the answer', () => {
   });
 
   it('has the notification keys in the contract order', () => {
-    expect(Object.keys(buildNotification(seedInput))).toEqual([
-      'from', 'badge', 'sound', 'priority', 'title', 'text', 'payload', 'userId', 'notId', 'gcm', 'apn',
-    ]);
+    expect(Object.keys(buildNotification(seedInput))).toEqual(['from', 'badge', 'sound', 'priority', 'title', 'text', 'payload', 'userId', 'notId', 'gcm', 'apn']);
   });
 
   it('has the payload keys in the contract order, optional ones included', () => {
-    expect(Object.keys(buildNotification(seedInput).payload)).toEqual([
-      'host', 'messageId', 'notificationType', 'rid', 'sender', 'senderName', 'type', 'name',
-    ]);
+    expect(Object.keys(buildNotification(seedInput).payload)).toEqual(['host', 'messageId', 'notificationType', 'rid', 'sender', 'senderName', 'type', 'name']);
     const full = build({ doc: { t: 'e2e', msg: 'cipher', content: { algorithm: 'rc.v1.aes-sha2', ciphertext: 'xyz' }, tmid: 'threadRoot0000001' } });
-    expect(Object.keys(full.payload)).toEqual([
-      'host', 'messageId', 'notificationType', 'rid', 'sender', 'senderName', 'type', 'name', 'messageType', 'tmid', 'msg', 'content',
-    ]);
+    expect(Object.keys(full.payload)).toEqual(['host', 'messageId', 'notificationType', 'rid', 'sender', 'senderName', 'type', 'name', 'messageType', 'tmid', 'msg', 'content']);
     expect(Object.keys(full.payload.sender)).toEqual(['_id', 'username', 'name']);
   });
 
@@ -461,7 +455,13 @@ describe('title and text', () => {
       it('leave usernames that are not in message.mentions, and mentions without a name', () => {
         const n = build({
           room: dm,
-          doc: { msg: '@carol @dave @all', mentions: [{ _id: 'x', username: 'dave' }, { _id: 'all', username: 'all' }] },
+          doc: {
+            msg: '@carol @dave @all',
+            mentions: [
+              { _id: 'x', username: 'dave' },
+              { _id: 'all', username: 'all' },
+            ],
+          },
           settings: settings({ useRealName: true }),
         });
         expect(n.text).toBe('@carol @dave @all');

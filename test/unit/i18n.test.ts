@@ -6,12 +6,7 @@ const keys: PushTextKey[] = ['You_have_a_new_message', 'Uploaded_an_image', 'Upl
 
 describe('translate', () => {
   it('has the exact English texts', () => {
-    expect(keys.map((key) => translate(key))).toEqual([
-      'You have a new message',
-      'Uploaded an image',
-      'Uploaded a file',
-      'Encrypted message',
-    ]);
+    expect(keys.map((key) => translate(key))).toEqual(['You have a new message', 'Uploaded an image', 'Uploaded a file', 'Encrypted message']);
     expect(translate('Uploaded_an_image', 'en')).toBe('Uploaded an image');
   });
 

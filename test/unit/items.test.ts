@@ -115,7 +115,17 @@ describe('users', () => {
 
   it('ignores a legacy raw `token` entry, as Rocket.Chat does: neither hashed nor stored', () => {
     const raw = 'RawLegacyMeteorToken-7f3a9c';
-    const doc: Document = { _id: 'u', services: { resume: { loginTokens: [{ when: WHEN, token: raw }, { when: WHEN, hashedToken: 'H' }] } } };
+    const doc: Document = {
+      _id: 'u',
+      services: {
+        resume: {
+          loginTokens: [
+            { when: WHEN, token: raw },
+            { when: WHEN, hashedToken: 'H' },
+          ],
+        },
+      },
+    };
     const { items } = itemsForDocument('users', doc, CONTEXT);
     expect(items.map((item) => item.sk)).toEqual(['USER', 'TOKEN#H']);
     expect(JSON.stringify(items)).not.toContain(raw);
@@ -125,7 +135,14 @@ describe('users', () => {
   it('prefers hashedToken when both are present, and stores a token listed twice once', () => {
     const doc: Document = {
       _id: 'u',
-      services: { resume: { loginTokens: [{ when: WHEN, hashedToken: 'H', token: 'raw' }, { when: WHEN, hashedToken: 'H' }] } },
+      services: {
+        resume: {
+          loginTokens: [
+            { when: WHEN, hashedToken: 'H', token: 'raw' },
+            { when: WHEN, hashedToken: 'H' },
+          ],
+        },
+      },
     };
     const { items } = itemsForDocument('users', doc, CONTEXT);
     expect(items.map((item) => item.sk)).toEqual(['USER', 'TOKEN#H']);
@@ -185,15 +202,35 @@ describe('users', () => {
 describe('rooms', () => {
   it('keeps the fields push.get reads', () => {
     const doc: Document = {
-      _id: 'r1', t: 'c', name: 'general', fname: 'General', ro: true, muted: ['bob'], uids: ['a', 'b', 'c'],
-      servedBy: { _id: 'agent1', username: 'agent' }, msgs: 10, lastMessage: { msg: 'big' },
+      _id: 'r1',
+      t: 'c',
+      name: 'general',
+      fname: 'General',
+      ro: true,
+      muted: ['bob'],
+      uids: ['a', 'b', 'c'],
+      servedBy: { _id: 'agent1', username: 'agent' },
+      msgs: 10,
+      lastMessage: { msg: 'big' },
     };
     const { entity, items } = itemsForDocument('rocketchat_room', doc, CONTEXT);
     expect(entity).toBe('room');
     expect(items).toHaveLength(1);
     expect(toRoom('r1', items[0]!)).toStrictEqual({
-      id: 'r1', t: 'c', name: 'general', fname: 'General', prid: undefined, federated: undefined, teamId: undefined, teamMain: false,
-      ro: true, muted: ['bob'], uidsCount: 3, servedById: 'agent1', open: false, departmentId: undefined,
+      id: 'r1',
+      t: 'c',
+      name: 'general',
+      fname: 'General',
+      prid: undefined,
+      federated: undefined,
+      teamId: undefined,
+      teamMain: false,
+      ro: true,
+      muted: ['bob'],
+      uidsCount: 3,
+      servedById: 'agent1',
+      open: false,
+      departmentId: undefined,
     });
     expect(JSON.stringify(items)).not.toContain('lastMessage');
   });
@@ -207,7 +244,10 @@ describe('rooms', () => {
 
   it('a team main room also writes the team item', () => {
     const { items } = itemsForDocument('rocketchat_room', { _id: 'main', t: 'p', name: 'team', teamId: 'T1', teamMain: true }, CONTEXT);
-    expect(items.map((item) => [item.pk, item.sk])).toEqual([['ROOM#main', 'ROOM'], ['TEAM#T1', 'TEAM']]);
+    expect(items.map((item) => [item.pk, item.sk])).toEqual([
+      ['ROOM#main', 'ROOM'],
+      ['TEAM#T1', 'TEAM'],
+    ]);
     expect(toTeam('T1', items[1]!)).toStrictEqual({ id: 'T1', mainRoomId: 'main', mainRoomType: 'p' });
     // a team channel is not a main room
     expect(itemsForDocument('rocketchat_room', { _id: 'ch', t: 'c', teamId: 'T1' }, CONTEXT).items).toHaveLength(1);
@@ -393,13 +433,16 @@ describe('settings and permissions', () => {
     });
     expect(itemsForDocument('rocketchat_permissions', { _id: 'view-livechat-rooms', roles: [] }, CONTEXT).items[0]!.roles).toEqual([]);
     const accessPermissions = [
-      'view-joined-room', 'view-p-room', 'view-d-room', 'view-l-room', 'view-v-room',
-      'view-livechat-room-closed-by-another-agent', 'view-livechat-room-closed-same-department',
+      'view-joined-room',
+      'view-p-room',
+      'view-d-room',
+      'view-l-room',
+      'view-v-room',
+      'view-livechat-room-closed-by-another-agent',
+      'view-livechat-room-closed-same-department',
     ];
     for (const id of accessPermissions) {
-      expect(itemsForDocument('rocketchat_permissions', { _id: id, roles: ['custom-role'] }, CONTEXT).items, id).toStrictEqual([
-        { pk: `PERMISSION#${id}`, sk: 'PERMISSION', roles: ['custom-role'] },
-      ]);
+      expect(itemsForDocument('rocketchat_permissions', { _id: id, roles: ['custom-role'] }, CONTEXT).items, id).toStrictEqual([{ pk: `PERMISSION#${id}`, sk: 'PERMISSION', roles: ['custom-role'] }]);
     }
     for (const id of ['create-c', 'view-outside-room', 'view-x-room', 'view-livechat-manager', 'toString']) {
       expect(itemsForDocument('rocketchat_permissions', { _id: id, roles: ['admin'] }, CONTEXT)).toStrictEqual({ items: [] });
@@ -435,8 +478,6 @@ describe('InvalidDocument', () => {
 
   it('refuses ids too long to be a DynamoDB key', () => {
     expect(invalid('rocketchat_message', { _id: 'm'.repeat(3000), rid: 'r' })).toBe('an id is too long to be a DynamoDB key');
-    expect(invalid('users', { _id: 'u', services: { resume: { loginTokens: [{ hashedToken: 'h'.repeat(1100), type: 'personalAccessToken' }] } } })).toBe(
-      'an id is too long to be a DynamoDB key',
-    );
+    expect(invalid('users', { _id: 'u', services: { resume: { loginTokens: [{ hashedToken: 'h'.repeat(1100), type: 'personalAccessToken' }] } } })).toBe('an id is too long to be a DynamoDB key');
   });
 });

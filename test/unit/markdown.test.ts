@@ -107,9 +107,7 @@ describe('stripMarkdown', () => {
     });
 
     it('a message with every rule', () => {
-      expect(stripMarkdown('# Heads up\n> quoted\n~old~ _new_ [docs](https://docs.example.com) <https://x.example.com|site> `npm test`')).toBe(
-        'Heads up\n quoted\nold new docs site npm test',
-      );
+      expect(stripMarkdown('# Heads up\n> quoted\n~old~ _new_ [docs](https://docs.example.com) <https://x.example.com|site> `npm test`')).toBe('Heads up\n quoted\nold new docs site npm test');
     });
   });
 });

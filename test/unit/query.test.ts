@@ -33,7 +33,15 @@ describe('messageIdFrom', () => {
   });
 
   it('ignores extra keys', () => {
-    expect(messageIdFrom(query([['foo', 'bar'], ['id', 'abc'], ['token', 'x']]))).toBe('abc');
+    expect(
+      messageIdFrom(
+        query([
+          ['foo', 'bar'],
+          ['id', 'abc'],
+          ['token', 'x'],
+        ]),
+      ),
+    ).toBe('abc');
   });
 
   it('accepts an empty id (it ends in message-not-found later)', () => {
@@ -58,15 +66,36 @@ describe('messageIdFrom', () => {
   });
 
   it('refuses an id given more than once as an object', () => {
-    expect(refusal(query([['id', 'a'], ['id', 'b']]))).toBe(NOT_A_STRING);
-    expect(refusal(query([['id', 'a'], ['id', 'a']]))).toBe(NOT_A_STRING);
+    expect(
+      refusal(
+        query([
+          ['id', 'a'],
+          ['id', 'b'],
+        ]),
+      ),
+    ).toBe(NOT_A_STRING);
+    expect(
+      refusal(
+        query([
+          ['id', 'a'],
+          ['id', 'a'],
+        ]),
+      ),
+    ).toBe(NOT_A_STRING);
   });
 
   it('refuses bracketed id keys (arrays and objects in qs syntax)', () => {
     expect(refusal(query([['id[]', 'a']]))).toBe(NOT_A_STRING);
     expect(refusal(query([['id[0]', 'a']]))).toBe(NOT_A_STRING);
     expect(refusal(query([['id[x]', 'a']]))).toBe(NOT_A_STRING);
-    expect(refusal(query([['id', 'a'], ['id[]', 'b']]))).toBe(NOT_A_STRING);
+    expect(
+      refusal(
+        query([
+          ['id', 'a'],
+          ['id[]', 'b'],
+        ]),
+      ),
+    ).toBe(NOT_A_STRING);
     expect(refusal(query([['id[a][b]', 'c']]))).toBe(NOT_A_STRING);
   });
 

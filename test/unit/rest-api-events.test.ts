@@ -7,7 +7,11 @@ describe('REST API (v1) events', () => {
   it('keeps the last value of a repeated name in the single-value maps and all of them in the multi-value maps', () => {
     const request = restRequest({
       path: '/local/api/v1/push.get',
-      headers: [['X-User-Id', 'a'], ['Accept', 'application/json'], ['X-User-Id', 'b']],
+      headers: [
+        ['X-User-Id', 'a'],
+        ['Accept', 'application/json'],
+        ['X-User-Id', 'b'],
+      ],
       query: new URLSearchParams('id=1&id=2&other=x'),
     });
     expect(request.headers).toStrictEqual({ 'X-User-Id': 'b', Accept: 'application/json' });

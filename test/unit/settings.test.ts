@@ -9,9 +9,7 @@ describe('resolveSettings: Assets_favicon_192', () => {
   });
 
   it('is the uploaded url when there is one, else the defaultUrl', () => {
-    expect(resolveSettings({ Assets_favicon_192: { url: 'assets/favicon_192.png', defaultUrl: 'images/logo/android-chrome-192x192.png' } }).favicon192).toBe(
-      'assets/favicon_192.png',
-    );
+    expect(resolveSettings({ Assets_favicon_192: { url: 'assets/favicon_192.png', defaultUrl: 'images/logo/android-chrome-192x192.png' } }).favicon192).toBe('assets/favicon_192.png');
     expect(resolveSettings({ Assets_favicon_192: { defaultUrl: 'images/logo/other-192.png' } }).favicon192).toBe('images/logo/other-192.png');
     expect(resolveSettings({ Assets_favicon_192: { url: '', defaultUrl: 'images/logo/other-192.png' } }).favicon192).toBe('images/logo/other-192.png');
   });

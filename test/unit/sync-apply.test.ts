@@ -87,7 +87,7 @@ describe('messages', () => {
 });
 
 describe('rooms', () => {
-  it("lastMessage, msgs and lm write nothing; a rename is one write", async () => {
+  it('lastMessage, msgs and lm write nothing; a rename is one write', async () => {
     const { store, log, apply } = setup();
     store.seed({ ...keys.room('r1'), t: 'c', name: 'general', version: IMPORT_VERSION });
     log.existing('rocketchat_room', { _id: 'r1', t: 'c', name: 'general', msgs: 1 });
@@ -145,7 +145,7 @@ describe('subscriptions', () => {
   });
 });
 
-describe('teams, team members and department agents (the access rules\' collections)', () => {
+describe("teams, team members and department agents (the access rules' collections)", () => {
   it('a team document is one write; a delete tombstones it', async () => {
     const { store, log, apply } = setup();
     expect(await apply(log.insert('rocketchat_team', { _id: 't1', type: 1, name: 'team' }))).toMatchObject({ kind: 'applied', writes: 1 });
@@ -290,7 +290,10 @@ describe('order does not matter (property)', () => {
     for (const event of events) await applier.apply(event);
     // What readers see: live items, without versions (an item a newer event left unchanged keeps
     // the version that wrote it). A tombstone and a never-written item both read as missing.
-    return store.snapshot().filter((item) => item.deleted !== true).map(({ version: _version, ...item }) => item);
+    return store
+      .snapshot()
+      .filter((item) => item.deleted !== true)
+      .map(({ version: _version, ...item }) => item);
   }
 
   it('any shuffle with duplicates converges to the in-order table, deletes included', async () => {
@@ -303,36 +306,48 @@ describe('order does not matter (property)', () => {
     expect(live).toContain(`USER#${SCENARIO.bob} SUB#${SCENARIO.rid}`);
     expect(inOrder.filter((item) => item.pk === `USER#${SCENARIO.carol}` && String(item.sk).startsWith('TOKEN#'))).toStrictEqual([]);
     await fc.assert(
-      fc.asyncProperty(fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }), fc.array(fc.nat(events.length - 1), { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 30 }), async (shuffled, duplicates, positions) => {
-        const sequence = [...shuffled];
-        duplicates.forEach((index, n) => sequence.splice((positions[n] ?? 0) % (sequence.length + 1), 0, events[index]!));
-        expect(await applyAll(sequence)).toStrictEqual(inOrder);
-      }),
+      fc.asyncProperty(
+        fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }),
+        fc.array(fc.nat(events.length - 1), { maxLength: 30 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        async (shuffled, duplicates, positions) => {
+          const sequence = [...shuffled];
+          duplicates.forEach((index, n) => sequence.splice((positions[n] ?? 0) % (sequence.length + 1), 0, events[index]!));
+          expect(await applyAll(sequence)).toStrictEqual(inOrder);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('each collection on its own: random documents and edits, shuffled, converge', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom('s1', 's2'), fc.constantFrom('insert', 'unread', 'alert', 'delete')), { minLength: 1, maxLength: 12 }), fc.infiniteStream(fc.nat()), async (steps, randomness) => {
-        const log = new ChangeLog();
-        const live = new Set<string>();
-        for (const [id, step] of steps) {
-          if (step === 'insert' && !live.has(id)) {
-            log.insert('rocketchat_subscription', { _id: id, rid: `r-${id}`, u: { _id: 'u1' }, unread: 0 });
-            live.add(id);
-          } else if (step === 'delete' && live.has(id)) {
-            log.delete('rocketchat_subscription', id);
-            live.delete(id);
-          } else if (live.has(id)) {
-            log.update('rocketchat_subscription', id, step === 'unread' ? { unread: Number(log.current('rocketchat_subscription', id)?.unread) + 1 } : { alert: true });
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom('s1', 's2'), fc.constantFrom('insert', 'unread', 'alert', 'delete')), { minLength: 1, maxLength: 12 }),
+        fc.infiniteStream(fc.nat()),
+        async (steps, randomness) => {
+          const log = new ChangeLog();
+          const live = new Set<string>();
+          for (const [id, step] of steps) {
+            if (step === 'insert' && !live.has(id)) {
+              log.insert('rocketchat_subscription', { _id: id, rid: `r-${id}`, u: { _id: 'u1' }, unread: 0 });
+              live.add(id);
+            } else if (step === 'delete' && live.has(id)) {
+              log.delete('rocketchat_subscription', id);
+              live.delete(id);
+            } else if (live.has(id)) {
+              log.update('rocketchat_subscription', id, step === 'unread' ? { unread: Number(log.current('rocketchat_subscription', id)?.unread) + 1 } : { alert: true });
+            }
           }
-        }
-        const inOrder = await applyAll(log.events);
-        const order = [...randomness.take(log.events.length + 1)];
-        const shuffled = log.events.map((event, n) => ({ event, rank: order[n]! })).sort((a, b) => a.rank - b.rank).map(({ event }) => event);
-        expect(await applyAll([...shuffled, ...shuffled.slice(0, order[log.events.length]! % (shuffled.length + 1))])).toStrictEqual(inOrder);
-      }),
+          const inOrder = await applyAll(log.events);
+          const order = [...randomness.take(log.events.length + 1)];
+          const shuffled = log.events
+            .map((event, n) => ({ event, rank: order[n]! }))
+            .sort((a, b) => a.rank - b.rank)
+            .map(({ event }) => event);
+          expect(await applyAll([...shuffled, ...shuffled.slice(0, order[log.events.length]! % (shuffled.length + 1))])).toStrictEqual(inOrder);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -39,9 +39,31 @@ const SAMPLES: Record<Collection, Document> = {
     active: true,
     roles: ['user'],
     language: 'de',
-    services: { resume: { loginTokens: [{ when: '2026-01-01T00:00:00.000Z', hashedToken: hashLoginToken('x') }, { type: 'personalAccessToken', hashedToken: 'h2' }] } },
+    services: {
+      resume: {
+        loginTokens: [
+          { when: '2026-01-01T00:00:00.000Z', hashedToken: hashLoginToken('x') },
+          { type: 'personalAccessToken', hashedToken: 'h2' },
+        ],
+      },
+    },
   },
-  rocketchat_room: { _id: 'r1', t: 'l', name: 'n', fname: 'f', prid: 'p', federated: true, teamId: 't', teamMain: true, ro: true, muted: ['a'], uids: ['a', 'b'], servedBy: { _id: 'agent' }, open: true, departmentId: 'd' },
+  rocketchat_room: {
+    _id: 'r1',
+    t: 'l',
+    name: 'n',
+    fname: 'f',
+    prid: 'p',
+    federated: true,
+    teamId: 't',
+    teamMain: true,
+    ro: true,
+    muted: ['a'],
+    uids: ['a', 'b'],
+    servedBy: { _id: 'agent' },
+    open: true,
+    departmentId: 'd',
+  },
   rocketchat_subscription: { _id: 's1', rid: 'r1', u: { _id: 'u1', username: 'una' }, name: 'n', fname: 'f', unread: 2, archived: false, status: 'INVITED' },
   rocketchat_message: { _id: 'm1', rid: 'r1', msg: 'x', u: { _id: 'u1' } },
   rocketchat_settings: { _id: 'Site_Url', value: 'https://x' },
@@ -119,18 +141,53 @@ describe('filtering by updateDescription', () => {
   });
 
   it('settings and permissions: only the ids push.get reads', () => {
-    const changes = [event('rocketchat_settings', 'update', { value: 1 }, 'Site_Url'), event('rocketchat_settings', 'update', { value: 1 }, 'Other'), event('rocketchat_permissions', 'insert', {}, 'view-c-room'), event('rocketchat_permissions', 'insert', {}, 'other')];
+    const changes = [
+      event('rocketchat_settings', 'update', { value: 1 }, 'Site_Url'),
+      event('rocketchat_settings', 'update', { value: 1 }, 'Other'),
+      event('rocketchat_permissions', 'insert', {}, 'view-c-room'),
+      event('rocketchat_permissions', 'insert', {}, 'other'),
+    ];
     expect(changes.map(isRelevantChange)).toStrictEqual([true, false, true, false]);
     expect(passesServer(changes.map((change, n) => ({ ...change, _id: n })))).toStrictEqual([0, 2]);
   });
 
   it('the server and isRelevantChange agree on any event (property)', () => {
-    const paths = ['status', 'name', 'u', 'u._id', 'u.username', 'unread', 'alert', 'services', 'services.resume.loginTokens.1', 'services.password', 'lastMessage', 'msgs', 't', 'value', 'roles', 'msg', 'teamMain', 'servedBy', 'archived', 'ls'];
+    const paths = [
+      'status',
+      'name',
+      'u',
+      'u._id',
+      'u.username',
+      'unread',
+      'alert',
+      'services',
+      'services.resume.loginTokens.1',
+      'services.password',
+      'lastMessage',
+      'msgs',
+      't',
+      'value',
+      'roles',
+      'msg',
+      'teamMain',
+      'servedBy',
+      'archived',
+      'ls',
+    ];
     const collections = [...COLLECTIONS, 'rocketchat_uploads', 'rocketchat_team'];
     const operations = ['insert', 'update', 'replace', 'delete', 'drop', 'rename', 'invalidate'];
     fc.assert(
       fc.property(
-        fc.array(fc.record({ coll: fc.constantFrom(...collections), op: fc.constantFrom(...operations), set: fc.subarray(paths), removed: fc.subarray(paths, { maxLength: 2 }), id: fc.constantFrom('Site_Url', 'view-c-room', 'x') }), { minLength: 1, maxLength: 20 }),
+        fc.array(
+          fc.record({
+            coll: fc.constantFrom(...collections),
+            op: fc.constantFrom(...operations),
+            set: fc.subarray(paths),
+            removed: fc.subarray(paths, { maxLength: 2 }),
+            id: fc.constantFrom('Site_Url', 'view-c-room', 'x'),
+          }),
+          { minLength: 1, maxLength: 20 },
+        ),
         (specs) => {
           const changes = specs.map((spec, n) => ({ ...event(spec.coll, spec.op, Object.fromEntries(spec.set.map((path) => [path, 1])), spec.id, spec.removed), _id: n }));
           const expected = changes.filter(isRelevantChange).map((change) => change._id);
@@ -142,7 +199,10 @@ describe('filtering by updateDescription', () => {
   });
 
   it("the server trims users' documents to the read fields: no password hash leaves MongoDB", () => {
-    const change = { ...event('users', 'update', { 'services.resume.loginTokens.0': {} }), fullDocument: { _id: 'u1', username: 'una', emails: [{ address: 'a@b' }], services: { password: { bcrypt: '$2b$secret' }, resume: { loginTokens: [{ hashedToken: 'h' }] } } } };
+    const change = {
+      ...event('users', 'update', { 'services.resume.loginTokens.0': {} }),
+      fullDocument: { _id: 'u1', username: 'una', emails: [{ address: 'a@b' }], services: { password: { bcrypt: '$2b$secret' }, resume: { loginTokens: [{ hashedToken: 'h' }] } } },
+    };
     const [out] = new Aggregator(changeStreamPipeline()).run([change as unknown as Record<string, unknown>]) as Record<string, unknown>[];
     // mingo keeps a missing field as undefined where MongoDB leaves it out: compare as JSON.
     expect(JSON.parse(JSON.stringify(out!.fullDocument))).toStrictEqual({ _id: 'u1', username: 'una', services: { resume: { loginTokens: [{ hashedToken: 'h' }] } } });

@@ -187,8 +187,7 @@ export class Relay {
         const { leaseUntil } = await this.options.store.state();
         const until = leaseUntil ? new Date(leaseUntil).toISOString() : 'unknown';
         throw new RelayStopped(
-          `another relay holds the lease on this table until ${until} (it renews it while it runs): only one relay may write. ` +
-            'Stop the other one, or wait for its lease to expire.',
+          `another relay holds the lease on this table until ${until} (it renews it while it runs): only one relay may write. ` + 'Stop the other one, or wait for its lease to expire.',
         );
       }
       throw error;
@@ -276,9 +275,7 @@ export class Relay {
     const error = this.scheduler.failed;
     if (error === undefined) return undefined;
     if (error instanceof RelayStopped) return error;
-    return new RelayStopped(
-      `writing to DynamoDB kept failing, so the relay stopped (the checkpoint stays before the change; a restart retries it): ${redact(errorText(error), this.options.secrets)}`,
-    );
+    return new RelayStopped(`writing to DynamoDB kept failing, so the relay stopped (the checkpoint stays before the change; a restart retries it): ${redact(errorText(error), this.options.secrets)}`);
   }
 
   // ---- checkpoint, lease and metrics timers ----
@@ -319,11 +316,7 @@ export class Relay {
     const moved = safe !== undefined && safe.seq !== this.checkpointSeq;
     if (!moved && !final && now - this.lastRenewAt < this.leaseMs / 3) return;
     if (!moved && final) return;
-    await this.options.store.renew(
-      this.owner,
-      now + this.leaseMs,
-      moved ? { resumeToken: BSON.EJSON.stringify(safe.token, { relaxed: false }), at: now } : undefined,
-    );
+    await this.options.store.renew(this.owner, now + this.leaseMs, moved ? { resumeToken: BSON.EJSON.stringify(safe.token, { relaxed: false }), at: now } : undefined);
     this.leaseValidUntil = now + this.leaseMs;
     this.lastRenewAt = now;
     if (moved) {
