@@ -264,14 +264,13 @@ export class ChangeApplier {
         }
         return kindOf(written);
       }
-      case 'rocketchat_subscription': {
-        // The pointer's tombstone write reads the pointer atomically: a strongly consistent lookup.
-        const { written, previous } = await store.tombstoneIfNewer(subscriptionPointerKey(id), version, expiry);
-        if (written && previous && !isTombstone(previous) && typeof previous.userId === 'string' && typeof previous.rid === 'string') {
-          await store.tombstoneIfNewer(keys.subscription(previous.userId, previous.rid), version, expiry);
-        }
-        return kindOf(written);
-      }
+      case 'rocketchat_subscription':
+        return this.deletePointed(
+          store,
+          subscriptionPointerKey(id),
+          (pointer) => (typeof pointer.userId === 'string' && typeof pointer.rid === 'string' ? keys.subscription(pointer.userId, pointer.rid) : undefined),
+          version,
+        );
       case 'rocketchat_message':
         return kindOf((await store.tombstoneIfNewer(keys.message(id), version, expiry)).written);
       case 'rocketchat_settings':
@@ -281,14 +280,31 @@ export class ChangeApplier {
       case 'rocketchat_team':
         return kindOf((await store.tombstoneIfNewer(keys.teamDocument(id), version, expiry)).written);
       case 'rocketchat_team_member':
-      case 'rocketchat_livechat_department_agents': {
-        const { written, previous } = await store.tombstoneIfNewer(documentPointerKey(collection, id), version, expiry);
-        if (written && previous && !isTombstone(previous) && typeof previous.targetPk === 'string' && typeof previous.targetSk === 'string') {
-          await store.tombstoneIfNewer({ pk: previous.targetPk, sk: previous.targetSk }, version, expiry);
-        }
-        return kindOf(written);
-      }
+      case 'rocketchat_livechat_department_agents':
+        return this.deletePointed(
+          store,
+          documentPointerKey(collection, id),
+          (pointer) => (typeof pointer.targetPk === 'string' && typeof pointer.targetSk === 'string' ? { pk: pointer.targetPk, sk: pointer.targetSk } : undefined),
+          version,
+        );
     }
+  }
+
+  /**
+   * A delete that carries only `_id`: one strongly consistent read of the pointer finds the item.
+   * The item is tombstoned first; the pointer follows only if that happened, because a refusal
+   * means the document was created again after this delete (same `_id`) and the pointer must keep
+   * serving it. With no live pointer (the delete arrived before its insert), the pointer's
+   * tombstone records the delete, and a late insert tombstones itself (upsertPointed).
+   */
+  private async deletePointed(store: Counted, pointerKey: Key, targetOf: (pointer: Record<string, unknown>) => Key | undefined, version: Version): Promise<ApplyKind> {
+    const expiry = this.tombstoneExpiry();
+    const pointer = await store.rawItem(pointerKey);
+    const target = pointer && !isTombstone(pointer) ? targetOf(pointer) : undefined;
+    if (target && !(await store.tombstoneIfNewer(target, version, expiry)).written) {
+      return 'stale';
+    }
+    return kindOf((await store.tombstoneIfNewer(pointerKey, version, expiry)).written || target !== undefined);
   }
 
   // ---- mapping ----

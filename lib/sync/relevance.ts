@@ -95,7 +95,8 @@ export function isRelevantChange(event: ChangeEvent): boolean {
   if (DOCUMENT_OPERATIONS.includes(event.operationType)) {
     return true;
   }
-  return event.operationType === 'update' && touchedReadFields(collection, event).length > 0;
+  // A collection stored whole takes every update, as the server's `$match` does (MongoDB logs no empty update anyway).
+  return event.operationType === 'update' && (READ_FIELDS[collection] === 'all' || touchedReadFields(collection, event).length > 0);
 }
 
 /**

@@ -157,7 +157,7 @@ describe('re-imports and --prune', () => {
     const before = canonicalItems(await scanTable(client, table));
     const { code, stdout, stderr } = await runImportCli([newer, '--endpoint', endpoint(), '--table', table, '--prune', '--dry-run']);
     expect(code, stderr).toBe(0);
-    expect(stdout).toContain('pruned: 4 items would be removed (users: 3, rocketchat_subscription: 1)');
+    expect(stdout).toContain('pruned: 5 items would be removed (users: 3, rocketchat_subscription: 2)');
     expect(canonicalItems(await scanTable(client, table))).toStrictEqual(before);
   });
 
@@ -167,7 +167,7 @@ describe('re-imports and --prune', () => {
     const { code, stdout, stderr } = await runImportCli([newer, '--endpoint', endpoint(), '--table', table, '--prune']);
     expect(code, stderr).toBe(0);
     // bob's user item and token, alice's dropped token, the dropped subscription.
-    expect(stdout).toContain('pruned: 4 items removed (users: 3, rocketchat_subscription: 1)');
+    expect(stdout).toContain('pruned: 5 items removed (users: 3, rocketchat_subscription: 2)');
     expect((await store.loginFacts('aliceUserId000001', hashLoginToken(SECOND_TOKEN))).token).toBeUndefined();
     expect((await store.loginFacts('bobUserId00000001', '2v08uC3JaTTkANXYNc2bPdsCM9x6pIUK1kOQ4WzjGnQ=')).user).toBeUndefined();
     expect(await store.subscription('d26x6zSkaPSe5gCyy', 'iu7jtPAhvEeAS5tNq')).toBeUndefined();

@@ -129,8 +129,25 @@ describe('subscriptions', () => {
     expect(await store.rawItem(subscriptionPointerKey('s1'))).toMatchObject({ userId: 'u1', rid: 'r1' });
     const deleted = log.delete('rocketchat_subscription', 's1');
     expect(deleted.fullDocument).toBeUndefined();
-    expect(await apply(deleted)).toStrictEqual({ kind: 'applied', writes: 2, reads: 0 });
+    expect(await apply(deleted)).toStrictEqual({ kind: 'applied', writes: 2, reads: 1 });
     expect(await store.rawItem(keys.subscription('u1', 'r1'))).toMatchObject({ deleted: true, version: versionOf(deleted.clusterTime) });
+  });
+
+  it('a document deleted and created again (same _id): the older delete, applied late, leaves the newer subscription and its pointer alone', async () => {
+    const { store, log, apply } = setup();
+    const first = log.insert('rocketchat_subscription', sub);
+    const deleted = log.delete('rocketchat_subscription', 's1');
+    const again = log.insert('rocketchat_subscription', sub);
+    const unread = log.update('rocketchat_subscription', 's1', { unread: 1 });
+    await apply(first);
+    await apply(unread);
+    expect((await apply(deleted)).kind).toBe('stale');
+    await apply(again);
+    expect(await store.rawItem(keys.subscription('u1', 'r1'))).toMatchObject({ unread: 1 });
+    expect(await store.rawItem(subscriptionPointerKey('s1'))).not.toMatchObject({ deleted: true });
+    // So a later delete still finds it.
+    expect((await apply(log.delete('rocketchat_subscription', 's1'))).kind).toBe('applied');
+    expect(await store.rawItem(keys.subscription('u1', 'r1'))).toMatchObject({ deleted: true });
   });
 
   it('a delete applied before the insert and the updates keeps the subscription deleted', async () => {
@@ -164,7 +181,7 @@ describe("teams, team members and department agents (the access rules' collectio
     expect(await apply(inserted)).toMatchObject({ kind: 'applied', writes: 2 });
     expect(await store.rawItem(documentPointerKey(collection, 'tm1'))).toMatchObject({ targetPk: key.pk, targetSk: key.sk });
     const deleted = log.delete(collection, 'tm1');
-    expect(await apply(deleted)).toStrictEqual({ kind: 'applied', writes: 2, reads: 0 });
+    expect(await apply(deleted)).toStrictEqual({ kind: 'applied', writes: 2, reads: 1 });
     expect(await store.rawItem(key)).toMatchObject({ deleted: true, version: versionOf(deleted.clusterTime) });
     // Replayed out of order, the insert cannot resurrect the member.
     expect((await apply(inserted)).kind).toBe('stale');
