@@ -5,7 +5,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { loginTokenExpiresAt, type AuthUser, type StoredLoginToken } from '../auth';
 import type { Message, Room, Sender, Subscription, Team } from '../domain';
-import { parseIsoDateTime, type Json } from '../ejson';
+import type { Json } from '../ejson';
+import { parseIsoDateTime } from '../iso-date';
 import { isPermissionId, isSettingId } from '../settings';
 import { BADGE_INDEX_KEY, documentPointerKey, isStorableKey, keys, SUB_ID_INDEX_KEY, subscriptionPointerKey, TTL_ATTRIBUTE, VERSION_ATTRIBUTE, type Key, type PointedCollection } from './keys';
 

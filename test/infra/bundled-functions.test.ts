@@ -103,4 +103,12 @@ describe('the deployed bundles', () => {
     expect(existsSync(join(dirname(deployedFunction('Handler').file), 'emoji-shortnames.json'))).toBe(true);
     expect(existsSync(join(dirname(deployedFunction('Authorizer').file), 'emoji-shortnames.json'))).toBe(false);
   });
+
+  it('neither bundle carries the bson package (only the import and the sync read Extended JSON)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    for (const prefix of ['Handler', 'Authorizer']) {
+      const source = await readFile(deployedFunction(prefix).file, 'utf8');
+      expect(source, prefix).not.toContain('BSONError');
+    }
+  });
 });
