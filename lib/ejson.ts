@@ -13,8 +13,6 @@
 import { EJSON } from 'bson';
 import { parseIsoDateTime } from './iso-date';
 
-export { parseIsoDateTime };
-
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export class EjsonError extends Error {}

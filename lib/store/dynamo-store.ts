@@ -93,26 +93,14 @@ export class DynamoStore implements PushGetStore, SyncStore {
 
   /** Sum of `unread` over the receiver's non-archived subscriptions, from the sparse badge index. */
   async badge(userId: string): Promise<number> {
-    let total = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: BADGE_INDEX,
-          KeyConditionExpression: '#user = :user',
-          ExpressionAttributeNames: { '#user': BADGE_INDEX_KEY, '#unread': 'unread' },
-          ExpressionAttributeValues: { ':user': userId },
-          ProjectionExpression: '#unread',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        total += typeof item.unread === 'number' ? item.unread : 0;
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return total;
+    const unread = await this.queryAll({
+      IndexName: BADGE_INDEX,
+      KeyConditionExpression: '#user = :user',
+      ExpressionAttributeNames: { '#user': BADGE_INDEX_KEY, '#unread': 'unread' },
+      ExpressionAttributeValues: { ':user': userId },
+      ProjectionExpression: '#unread',
+    });
+    return unread.reduce((total, item) => total + (typeof item.unread === 'number' ? item.unread : 0), 0);
   }
 
   /** A room and the user's subscription to it, in one BatchGetItem (discussion parents). */
@@ -169,14 +157,6 @@ export class DynamoStore implements PushGetStore, SyncStore {
     }
   }
 
-  /** Keys of the login tokens stored for a user, so that an upsert can drop the ones that are gone. */
-  async tokenKeys(userId: string): Promise<Key[]> {
-    return this.queryKeys({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.user(userId).pk, ':prefix': TOKEN_SK_PREFIX },
-    });
-  }
-
   /**
    * Every item's key, a page (up to 1 MB of items) at a time: one Scan of the whole table, which
    * DynamoDB bills for the full size of every item read, whatever the projection (`--prune`).
@@ -209,22 +189,11 @@ export class DynamoStore implements PushGetStore, SyncStore {
 
   /** A user's token items, tombstones included, in one strongly consistent Query. */
   async tokenItems(userId: string): Promise<Record<string, unknown>[]> {
-    const found: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          ConsistentRead: true,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.user(userId).pk, ':prefix': TOKEN_SK_PREFIX },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      found.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return found;
+    return this.queryAll({
+      ConsistentRead: true,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.user(userId).pk, ':prefix': TOKEN_SK_PREFIX },
+    });
   }
 
   async loginExpirationDays(): Promise<number> {
@@ -254,14 +223,13 @@ export class DynamoStore implements PushGetStore, SyncStore {
     }
   }
 
-  private async queryKeys(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Key[]> {
-    const found: Key[] = [];
+  /** Every item a Query finds, page after page (badge and token lists are small: one page as a rule). */
+  private async queryAll(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.db.send(new QueryCommand({ ...query, TableName: this.table, ProjectionExpression: 'pk, sk', ExclusiveStartKey: startKey }));
-      for (const item of page.Items ?? []) {
-        found.push({ pk: String(item.pk), sk: String(item.sk) });
-      }
+      const page = await this.db.send(new QueryCommand({ ...query, TableName: this.table, ExclusiveStartKey: startKey }));
+      found.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return found;

@@ -39,7 +39,7 @@ async function staleKeys(store: DynamoStore, collection: Collection, id: string,
 async function keysOfDocument(store: DynamoStore, collection: Collection, id: string): Promise<Key[]> {
   switch (collection) {
     case 'users':
-      return [keys.user(id), ...(await store.tokenKeys(id))];
+      return [keys.user(id), ...(await store.tokenItems(id)).map(({ pk, sk }) => ({ pk: String(pk), sk: String(sk) }))];
     case 'rocketchat_room': {
       const room = await store.rawItem(keys.room(id));
       const teamId = room?.teamMain === true && typeof room.teamId === 'string' ? room.teamId : undefined;
