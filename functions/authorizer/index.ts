@@ -22,7 +22,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent, context?:
     if (!isLoginValid(user, stored, hashedToken, Date.now(), settings.loginExpirationDays)) {
       return refuse('invalid login');
     }
-    count('Authorized');
+    // No metric line: Authorized is Invocations − Errors (AUTHORIZER_OUTCOME_SOURCE).
     return {
       principalId: user.id,
       policyDocument: {
@@ -37,17 +37,16 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent, context?:
     }
     throw error;
   } finally {
-    metrics.publishStoredMetrics();
+    // Only a refusal stores a metric (the cold-start metric publishes itself); publishing an empty
+    // store would log a warning on every Allow.
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 }
 
 /** API Gateway turns exactly this error into its 401 UNAUTHORIZED gateway response. */
 function refuse(reason: string): never {
-  count('Unauthorized');
+  const refused: AuthorizerOutcome = 'Unauthorized';
+  metrics.addMetric(refused, MetricUnit.Count, 1);
   logger.info('refused', { reason });
   throw new Error('Unauthorized');
-}
-
-function count(outcome: AuthorizerOutcome): void {
-  metrics.addMetric(outcome, MetricUnit.Count, 1);
 }

@@ -1,6 +1,7 @@
 /**
  * Alarms (optionally to an e-mail topic) and the dashboard. The outcome graphs list every
- * OutcomeKind and AuthorizerOutcome (functions/commons/outcomes.ts), the names the functions emit.
+ * OutcomeKind and AuthorizerOutcome (functions/commons/outcomes.ts), each from where the functions
+ * count it (AUTHORIZER_OUTCOME_SOURCE).
  * Built in the stack's own scope, so the logical ids are those of a single-file stack.
  */
 import { CfnOutput, Duration, type Stack, Validations } from 'aws-cdk-lib';
@@ -11,7 +12,7 @@ import { type ITable, Operation } from 'aws-cdk-lib/aws-dynamodb';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { STATUS_BY_OUTCOME } from '../../functions/commons/http';
-import { AUTHORIZER_OUTCOMES, type AuthorizerOutcome, type OutcomeKind } from '../../functions/commons/outcomes';
+import { AUTHORIZER_OUTCOME_SOURCE, AUTHORIZER_OUTCOMES, type AuthorizerOutcome, type OutcomeKind } from '../../functions/commons/outcomes';
 import { BADGE_INDEX } from '../../lib/store/keys';
 import type { PushFunction } from './push-function';
 
@@ -59,6 +60,27 @@ function powertoolsMetric(metricName: OutcomeKind | AuthorizerOutcome | 'ColdSta
     statistic: Stats.SUM,
     period: Duration.minutes(1),
   });
+}
+
+/** An authorizer outcome as the functions count it: a Powertools metric, or (Allows) the authorizer's Lambda invocations that did not fail. */
+function authorizerOutcomeMetric(outcome: AuthorizerOutcome, authorizer: PushFunction, period: Duration): IMetric {
+  const source = AUTHORIZER_OUTCOME_SOURCE[outcome];
+  switch (source) {
+    case 'powertools':
+      return powertoolsMetric(outcome).with({ period });
+    case 'lambda-invocations-minus-errors':
+      return new MathExpression({
+        label: outcome,
+        expression: 'invocations - FILL(errors, 0)',
+        usingMetrics: {
+          invocations: authorizer.function.metricInvocations({ statistic: Stats.SUM, period }),
+          errors: authorizer.function.metricErrors({ statistic: Stats.SUM, period }),
+        },
+        period,
+      });
+    default:
+      return source satisfies never;
+  }
 }
 
 /** Read throttles on the table and on the badge index (the only index read at run time). */
@@ -186,7 +208,7 @@ function createDashboard(stack: Stack, { api, table, authorizerFunction, handler
       title: 'Authorizer outcomes (cache hits never reach the Lambda)',
       width: 12,
       stacked: true,
-      left: AUTHORIZER_OUTCOME_METRICS.map((name) => powertoolsMetric(name)),
+      left: AUTHORIZER_OUTCOME_METRICS.map((name) => authorizerOutcomeMetric(name, authorizerFunction, minute)),
     }),
   );
   dashboard.addWidgets(

@@ -6,10 +6,10 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as errors from '../../lib/errors';
 import { errorResponse, STATUS_BY_OUTCOME } from '../../functions/commons/http';
-import { AUTHORIZER_OUTCOMES } from '../../functions/commons/outcomes';
+import { AUTHORIZER_OUTCOME_SOURCE, AUTHORIZER_OUTCOMES } from '../../functions/commons/outcomes';
 import { AUTHORIZER_OUTCOME_METRICS, HANDLER_OUTCOME_METRICS } from '../../infra/push-get-stack';
 import { demoTable, endpoint } from '../support/dynamo';
-import { invoke, proxyEvent, type AuthorizerFn, type HandlerFn } from '../support/requests';
+import { authorizerEvent, invoke, proxyEvent, type AuthorizerFn, type HandlerFn } from '../support/requests';
 
 const RODRIQ = { 'X-User-Id': 'd26x6zSkaPSe5gCyy', 'X-Auth-Token': 'Zu-Z6eKzIIz7MCCRGeHi29bYkXZCJ4SxFC0JAasqm92' };
 const BOB = { 'X-User-Id': 'bobUserId00000001', 'X-Auth-Token': 'demo-token-bob' };
@@ -17,6 +17,7 @@ const BOB = { 'X-User-Id': 'bobUserId00000001', 'X-Auth-Token': 'demo-token-bob'
 let authorize: AuthorizerFn;
 let handle: HandlerFn;
 let readEmitted: () => string[];
+let readPublished: () => number;
 
 beforeAll(async () => {
   const { tableName, client } = await demoTable(undefined, 'outcomes');
@@ -25,6 +26,8 @@ beforeAll(async () => {
   const runtime = await import('../../functions/commons/runtime');
   const addMetric = vi.spyOn(runtime.metrics, 'addMetric');
   readEmitted = () => addMetric.mock.calls.map(([name]) => name);
+  const publish = vi.spyOn(runtime.metrics, 'publishStoredMetrics');
+  readPublished = () => publish.mock.calls.length;
   authorize = (await import('../../functions/authorizer/index')).handler;
   handle = (await import('../../functions/push-get/index')).handler;
 });
@@ -70,10 +73,39 @@ describe('handler outcomes', () => {
 });
 
 describe('authorizer outcomes', () => {
-  it('an accepted login emits Authorized, a refusal Unauthorized; both are on the dashboard list', async () => {
-    expect((await outcomeOf(viaApi(RODRIQ, { id: ['WkbwSntxt8D3jLp8G'] }))).metrics[0]).toBe('Authorized');
-    const refused = await outcomeOf(viaApi({ 'X-User-Id': RODRIQ['X-User-Id'], 'X-Auth-Token': 'wrong' }, {}));
-    expect(refused).toStrictEqual({ metrics: ['Unauthorized'], status: 401 });
+  /** The authorizer alone: what it answered (or threw), and the metrics and metric lines it wrote. */
+  async function authorizeAlone(headers: Record<string, string>): Promise<{ effects: string[] | 'threw Unauthorized'; metrics: string[]; lines: number }> {
+    const metricsBefore = readEmitted().length;
+    const linesBefore = readPublished();
+    let effects: string[] | 'threw Unauthorized';
+    try {
+      effects = (await authorize(authorizerEvent({ headers, query: {} }))).policyDocument.Statement.map((statement) => statement.Effect);
+    } catch (error) {
+      expect((error as Error).message).toBe('Unauthorized');
+      effects = 'threw Unauthorized';
+    }
+    return { effects, metrics: readEmitted().slice(metricsBefore), lines: readPublished() - linesBefore };
+  }
+
+  it('a refusal emits Unauthorized; an accepted login writes no metric line (Allows are the Lambda Invocations − Errors)', async () => {
+    await authorizeAlone(RODRIQ); // the cold-start metric, once per process, is not the point here
+    expect(await authorizeAlone(RODRIQ)).toStrictEqual({ effects: ['Allow'], metrics: [], lines: 0 });
+    expect(await authorizeAlone({ ...RODRIQ, 'X-Auth-Token': 'wrong' })).toStrictEqual({ effects: 'threw Unauthorized', metrics: ['Unauthorized'], lines: 1 });
     expect(AUTHORIZER_OUTCOME_METRICS).toStrictEqual(['Authorized', 'Unauthorized']);
+    expect(AUTHORIZER_OUTCOME_SOURCE).toStrictEqual({ Authorized: 'lambda-invocations-minus-errors', Unauthorized: 'powertools' });
+  });
+
+  // What makes Invocations − Errors the Allow count: no answer of the authorizer is anything but Allow.
+  it.each([
+    ['a valid login', RODRIQ],
+    ['another valid login', BOB],
+    ['a wrong token', { ...BOB, 'X-Auth-Token': 'demo-token-alice' }],
+    ['a deactivated account', { 'X-User-Id': 'erinUserId0000001', 'X-Auth-Token': 'demo-token-erin' }],
+    ['an unknown user', { 'X-User-Id': 'nobody', 'X-Auth-Token': 'x' }],
+    ['no token', { 'X-User-Id': BOB['X-User-Id'] }],
+    ['no headers', {}],
+  ])('%s: the authorizer allows or throws, never answers Deny', async (_, headers) => {
+    const { effects } = await authorizeAlone(headers);
+    if (effects !== 'threw Unauthorized') expect(effects).toStrictEqual(['Allow']);
   });
 });

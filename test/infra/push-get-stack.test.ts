@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AUTHORIZER_OUTCOME_SOURCE } from '../../functions/commons/outcomes';
 import { AUTHORIZER_OUTCOME_METRICS, HANDLER_OUTCOME_METRICS } from '../../infra/push-get-stack';
 import { onlyResource, resourcesOfType, synth, type Synthesized } from './synth';
 
@@ -333,8 +334,17 @@ describe('operations', () => {
     const dashboard = onlyResource(s.json, 'AWS::CloudWatch::Dashboard');
     const body = JSON.stringify(dashboard.DashboardBody);
     for (const stat of ['p50', 'p90', 'p99']) expect(body).toContain(`\\"stat\\":\\"${stat}\\"`);
-    for (const name of [...HANDLER_OUTCOME_METRICS, ...AUTHORIZER_OUTCOME_METRICS, 'ColdStart']) {
+    const powertoolsNames = [...HANDLER_OUTCOME_METRICS, ...AUTHORIZER_OUTCOME_METRICS.filter((name) => AUTHORIZER_OUTCOME_SOURCE[name] === 'powertools'), 'ColdStart'];
+    for (const name of powertoolsNames) {
       expect(body).toContain(`\\"PushGet\\",\\"${name}\\"`);
+    }
+    // The one outcome the authorizer does not write: Allows, from its Lambda Invocations − Errors.
+    expect(AUTHORIZER_OUTCOME_METRICS.filter((name) => !powertoolsNames.includes(name))).toStrictEqual(['Authorized']);
+    expect(body).not.toContain('\\"PushGet\\",\\"Authorized\\"');
+    expect(body).toContain('{\\"label\\":\\"Authorized\\",\\"expression\\":\\"invocations - FILL(errors, 0)\\"');
+    const authorizerRef = JSON.stringify({ Ref: logicalId('AWS::Lambda::Function', 'Authorizer') });
+    for (const [id, name] of [['invocations', 'Invocations'], ['errors', 'Errors']]) {
+      expect(body).toContain(`\\"AWS/Lambda\\",\\"${name}\\",\\"FunctionName\\",\\"",${authorizerRef},"\\",{\\"id\\":\\"${id}\\"`);
     }
     for (const name of ['ConsumedReadCapacityUnits', 'ReadThrottleEvents', 'Duration', '5XXError', '4XXError', 'Count']) {
       expect(body).toContain(`\\"${name}\\"`);
