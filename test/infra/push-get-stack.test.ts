@@ -343,7 +343,10 @@ describe('operations', () => {
     expect(body).not.toContain('\\"PushGet\\",\\"Authorized\\"');
     expect(body).toContain('{\\"label\\":\\"Authorized\\",\\"expression\\":\\"invocations - FILL(errors, 0)\\"');
     const authorizerRef = JSON.stringify({ Ref: logicalId('AWS::Lambda::Function', 'Authorizer') });
-    for (const [id, name] of [['invocations', 'Invocations'], ['errors', 'Errors']]) {
+    for (const [id, name] of [
+      ['invocations', 'Invocations'],
+      ['errors', 'Errors'],
+    ]) {
       expect(body).toContain(`\\"AWS/Lambda\\",\\"${name}\\",\\"FunctionName\\",\\"",${authorizerRef},"\\",{\\"id\\":\\"${id}\\"`);
     }
     for (const name of ['ConsumedReadCapacityUnits', 'ReadThrottleEvents', 'Duration', '5XXError', '4XXError', 'Count']) {
