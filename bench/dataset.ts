@@ -3,6 +3,7 @@
  * Extended JSON reader: dates as ISO strings), deterministic for a seed, and its loader, which
  * writes through the same mapping and store as the import (`itemsForDocument` → `putItems`).
  */
+import { prng } from './support/prng';
 import { hashLoginToken } from '../lib/auth';
 import type { DynamoStore } from '../lib/store/dynamo-store';
 import { itemsForDocument, type Collection, type Document } from '../lib/store/items';
@@ -38,18 +39,6 @@ const WORDS = (
 const EMOJI = [':smile:', ':rocket:', ':tada:', ':thumbsup:', ':eyes:'];
 const EPOCH = Date.parse('2024-01-01T00:00:00.000Z');
 const CONTEXT = { loginExpirationDays: 90 };
-
-/** mulberry32: a small, fast, seedable PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(random: () => number, list: readonly T[]): T {
   return list[Math.floor(random() * list.length)]!;

@@ -1,3 +1,5 @@
+import { prng, shuffle } from './prng';
+
 /** Every measuring loop of the bench is bounded twice: by a number of iterations and by time. */
 
 export interface Bound {
@@ -8,8 +10,10 @@ export interface Bound {
 }
 
 /**
- * Runs the given steps in turn, `count` rounds, rotating which one goes first each round so that
- * engine warm-up, drift and other load on the machine hit every variant alike. Returns each
+ * Runs the given steps in turn, `count` rounds, each round in a fresh random order (seeded), so
+ * that engine warm-up, drift, other load on the machine and whatever the previous call left
+ * behind (a busy engine thread, garbage to collect, the other client's socket) hit every variant
+ * alike. A fixed rotation would not: each step would always follow the same other step. Returns each
  * step's latencies (ms) and its mean CPU time per call in this process (µs, user + system).
  */
 export async function interleaved<Name extends string>(
@@ -20,11 +24,11 @@ export async function interleaved<Name extends string>(
   const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Name, number[]>;
   const cpu = Object.fromEntries(names.map((name) => [name, 0])) as Record<Name, number>;
   const deadline = performance.now() + maxMs;
+  const random = prng(count);
   let round = 0;
   for (; round < count; round++) {
     if (performance.now() > deadline) break;
-    for (let offset = 0; offset < names.length; offset++) {
-      const name = names[(round + offset) % names.length]!;
+    for (const name of shuffle([...names], random)) {
       const cpuBefore = process.cpuUsage();
       const started = performance.now();
       await steps[name](round);
