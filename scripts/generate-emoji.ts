@@ -25,7 +25,10 @@ for (const [hexcode, names] of Object.entries(joypixels)) {
   for (const name of [names].flat()) map[name] = fullyQualified(emoji);
 }
 
-// One entry per line, sorted by name: lib/notification/emoji.ts binary-searches the lines in place.
+// One entry per line, sorted by name: lib/notification/emoji.ts binary-searches the file's bytes,
+// which sort like the names only while the names are ASCII.
+const nonAscii = Object.keys(map).filter((name) => !/^[\x20-\x7e]+$/.test(name) || JSON.stringify(name) !== `"${name}"`);
+if (nonAscii.length > 0) throw new Error(`shortnames the table cannot hold: ${nonAscii.join(', ')}`);
 const lines = Object.keys(map)
   .sort()
   .map((name) => `${JSON.stringify(name)}:${JSON.stringify(map[name])}`);

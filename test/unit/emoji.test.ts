@@ -40,6 +40,16 @@ describe('shortnamesToUnicode', () => {
     expect(shortnamesToUnicode(':constructor: :toString: :__proto__:')).toBe(':constructor: :toString: :__proto__:');
   });
 
+  it('misses names that sort before the first entry, after the last, or between two neighbours', () => {
+    const names = Object.keys(emojiByShortname).sort();
+    const [first, last] = [names[0]!, names[names.length - 1]!];
+    for (const missing of ['+0', `${first.slice(0, -1)}`, `${last}z`, 'zzzzzzzz', 'thumbsup_tone6', 'smilf', 'smild', '_', '-']) {
+      if (names.includes(missing)) continue;
+      expect(shortnamesToUnicode(`:${missing}:`), missing).toBe(`:${missing}:`);
+    }
+    expect(shortnamesToUnicode(`:${first}: :${last}:`)).toBe(`${emojiByShortname[first as keyof typeof emojiByShortname]} ${emojiByShortname[last as keyof typeof emojiByShortname]}`);
+  });
+
   it('finds a shortname right after an unknown one', () => {
     expect(shortnamesToUnicode(':nope:smile:')).toBe(':nope😄');
   });
