@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { childEnv, REPO_ROOT } from './support/child';
+import { prng, shuffle } from './support/prng';
 import { median, round } from './support/stats';
 
 /**
@@ -95,6 +96,8 @@ export interface ColdSummary {
   medianWallMs: number;
   medianMaxRssMiB: number;
   outcomes: string[];
+  /** Every run's import + answer, in run order: run i of every variant ran in the same round, so they can be compared pairwise. */
+  perRun: { importAndAnswerMs: number[]; importAndAnswerCpuMs: number[] };
 }
 
 export async function bundle(name: string, entry: string, outDir: string): Promise<BundleInfo> {
@@ -177,12 +180,16 @@ function coldRun(driver: string, variant: ColdVariant, timeoutMs: number): Promi
   });
 }
 
-/** Runs every variant `runs` times, interleaved (a, b, c, a, b, c, …), and takes medians. */
+/**
+ * Runs every variant `runs` times in rounds (each round runs every variant once, in a fresh
+ * seeded random order) and takes medians; a round that a deadline would cut short is not started.
+ */
 export async function measureColdStarts(driver: string, variants: ColdVariant[], runs: number, maxMs: number): Promise<ColdSummary[]> {
   const samples = new Map<string, ColdSample[]>(variants.map((v) => [v.name, []]));
   const deadline = performance.now() + maxMs;
+  const random = prng(runs);
   for (let run = 0; run < runs && performance.now() < deadline; run++) {
-    for (const variant of variants) {
+    for (const variant of shuffle([...variants], random)) {
       samples.get(variant.name)!.push(await coldRun(driver, variant, 20_000));
     }
   }
@@ -201,6 +208,7 @@ export async function measureColdStarts(driver: string, variants: ColdVariant[],
       medianWallMs: pick('wallMs'),
       medianMaxRssMiB: pick('maxRssMiB'),
       outcomes: [...new Set(list.map((s) => s.outcome))],
+      perRun: { importAndAnswerMs: list.map((s) => round(s.importAndAnswerMs, 2)), importAndAnswerCpuMs: list.map((s) => round(s.importAndAnswerCpuMs, 2)) },
     };
   });
 }

@@ -5,6 +5,7 @@
  * compare against exactly the same requests the real code makes.
  */
 import { BatchGetItemCommand, DynamoDBClient, GetItemCommand, QueryCommand, type AttributeValue, type ReturnConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { LOGIN_EXPIRATION_KEY } from '../lib/store/config-keys';
 import { BADGE_INDEX, BADGE_INDEX_KEY, keys, type Key } from '../lib/store/keys';
 
 type RawKey = Record<string, AttributeValue>;
@@ -82,12 +83,13 @@ export async function rawBadge(
 
 /**
  * What the handler needs, raw: GetItem of the message, then one BatchGetItem (room, the receiver's
- * subscription, the sender) in parallel with the badge Query. Two sequential steps.
+ * subscription, the sender) in parallel with the badge Query. Two sequential steps. The first
+ * call of a process also reads the configuration (`configKeys`) in that batch, as the store does.
  */
-export async function rawHandlerFloor(client: DynamoDBClient, table: string, receiverId: string, messageId: string): Promise<{ found: number; badge: number }> {
+export async function rawHandlerFloor(client: DynamoDBClient, table: string, receiverId: string, messageId: string, configKeys: readonly Key[] = []): Promise<{ found: number; badge: number }> {
   const { rid, senderId } = await rawMessage(client, table, messageId);
   if (!rid) return { found: 0, badge: 0 };
-  const wanted = [keys.room(rid), keys.subscription(receiverId, rid), ...(senderId ? [keys.user(senderId)] : [])];
+  const wanted = [keys.room(rid), keys.subscription(receiverId, rid), ...(senderId ? [keys.user(senderId)] : []), ...configKeys];
   const [found, { badge }] = await Promise.all([rawBatchGet(client, table, wanted), rawBadge(client, table, receiverId)]);
   return { found, badge };
 }
@@ -96,6 +98,13 @@ export async function rawHandlerFloor(client: DynamoDBClient, table: string, rec
 export async function rawAuthorizerFloor(client: DynamoDBClient, table: string, userId: string, hashedToken: string): Promise<boolean> {
   const { Item: item } = await client.send(new GetItemCommand({ TableName: table, Key: rawKey(keys.token(userId, hashedToken)) }));
   return item !== undefined;
+}
+
+/** The authorizer's first call of a process, raw: the token item and the login expiration setting in one BatchGetItem, as the store reads them. */
+export async function rawAuthorizerColdFloor(client: DynamoDBClient, table: string, userId: string, hashedToken: string): Promise<boolean> {
+  const tokenKey = keys.token(userId, hashedToken);
+  const result = await client.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: [rawKey(tokenKey), rawKey(LOGIN_EXPIRATION_KEY)] } } }));
+  return (result.Responses?.[table] ?? []).some((item) => item.sk?.S === tokenKey.sk);
 }
 
 /** The authorizer's own request shape, raw: one BatchGetItem of the user and the token. */

@@ -74,7 +74,7 @@ async function warm(task: Extract<WorkerTask, { kind: 'warm' }>): Promise<WarmRe
     bare: async () => {
       const presented = hashLoginToken(receiver.token);
       const facts = await store.loginFacts(receiver.userId, presented);
-      if (!isLoginValid(facts.user, facts.token, presented, Date.now(), facts.settings.loginExpirationDays)) throw new Error('refused');
+      if (!isLoginValid(facts.user, facts.token, presented, Date.now(), facts.loginExpirationDays)) throw new Error('refused');
     },
     getItem: async () => void (await rawAuthorizerFloor(raw, table, receiver.userId, hashed)),
     batchGet: async () => void (await rawAuthorizerBatchFloor(raw, table, receiver.userId, hashed)),

@@ -18,8 +18,8 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent, context?:
       return refuse('missing header');
     }
     const hashedToken = hashLoginToken(token);
-    const { user, token: stored, settings } = await store.loginFacts(userId, hashedToken);
-    if (!isLoginValid(user, stored, hashedToken, Date.now(), settings.loginExpirationDays)) {
+    const { user, token: stored, loginExpirationDays } = await store.loginFacts(userId, hashedToken);
+    if (!isLoginValid(user, stored, hashedToken, Date.now(), loginExpirationDays)) {
       return refuse('invalid login');
     }
     // No metric line: Authorized is Invocations − Errors (AUTHORIZER_OUTCOME_SOURCE).

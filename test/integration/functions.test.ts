@@ -112,6 +112,42 @@ describe('DynamoDB round trips', () => {
     expect(requests.snapshot().total).toBe(1);
   });
 
+  it('a cold authorizer reads the token and the login expiration, nothing else, and takes the stored value', async () => {
+    const { DynamoStore } = await import('../../lib/store/dynamo-store');
+    const { itemsForDocument } = await import('../../lib/store/items');
+    const { hashLoginToken } = await import('../../lib/auth');
+    const { tableName, client } = await demoTable(undefined, 'login-expiration');
+    const counter = countRequests(client);
+    const batchKeys: unknown[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'BatchGetItemCommand') batchKeys.push(...Object.values((args.input as { RequestItems: Record<string, { Keys: unknown[] }> }).RequestItems).flatMap((r) => r.Keys));
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordBatchKeys' },
+    );
+    try {
+      const store = new DynamoStore(client, { tableName });
+      await store.putItems(itemsForDocument('rocketchat_settings', { _id: 'Accounts_LoginExpiration', value: 7 }, { loginExpirationDays: 90 }).items);
+      const hashed = hashLoginToken(RODRIQ['X-Auth-Token']);
+      const cold = new DynamoStore(client, { tableName });
+      counter.reset();
+      const first = await cold.loginFacts(RODRIQ['X-User-Id'], hashed);
+      expect(first.loginExpirationDays).toBe(7);
+      expect(first.token).toBeDefined();
+      expect(counter.snapshot().byCommand).toStrictEqual({ BatchGetItemCommand: 1 });
+      expect(batchKeys).toStrictEqual([
+        { pk: `USER#${RODRIQ['X-User-Id']}`, sk: `TOKEN#${hashed}` },
+        { pk: 'SETTING#Accounts_LoginExpiration', sk: 'SETTING' },
+      ]);
+      counter.reset();
+      expect((await cold.loginFacts(RODRIQ['X-User-Id'], hashed)).loginExpirationDays).toBe(7);
+      expect(counter.snapshot().byCommand).toStrictEqual({ GetItemCommand: 1 });
+    } finally {
+      client.destroy();
+    }
+  });
+
   it('the handler makes two sequential steps: the message, then one batch with the badge query beside it', async () => {
     const { proxyEvent } = await import('../support/requests');
     const context = { userId: 'd26x6zSkaPSe5gCyy', username: 'rodriq', roles: '["user","admin"]', language: '' };

@@ -67,8 +67,8 @@ async function liveItems(tableName: string): Promise<Record<string, unknown>[]> 
 /** The authorizer's and the handler's path, on a store without the settings cache. */
 async function pushGet(store: DynamoStore, userId: string, token: string, messageId: string) {
   const hashed = hashLoginToken(token);
-  const { user, token: stored, settings } = await store.loginFacts(userId, hashed);
-  if (!isLoginValid(user, stored, hashed, Date.now(), settings.loginExpirationDays)) {
+  const { user, token: stored, loginExpirationDays } = await store.loginFacts(userId, hashed);
+  if (!isLoginValid(user, stored, hashed, Date.now(), loginExpirationDays)) {
     return { status: 401 };
   }
   try {
