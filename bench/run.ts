@@ -33,7 +33,7 @@ const COMMAND: CommandSpec = {
     'Measures push.get against the raw DynamoDB calls it cannot do without: requests per call, warm latency, cold start,\n' +
     'scale with subscriptions and table size, and the local API under load. Prints the report and writes it to .bench/.',
   options: {
-    quick: { type: 'boolean', description: 'the quick plan: a smaller data set and fewer calls, under a minute', default: 'off: the full plan, about 5 minutes' },
+    quick: { type: 'boolean', description: 'the quick plan: a smaller data set and fewer calls, about a minute and a half', default: 'off: the full plan, about 5 minutes' },
     smoke: { type: 'boolean', description: 'every phase once with tiny counts, to check that the bench works (figures meaningless)', default: 'off' },
     engine: { type: 'string', value: 'NAME', description: 'the DynamoDB engine', choices: ['dynamodb-local', 'dynalite'], default: 'dynamodb-local' },
     save: { type: 'boolean', description: 'also write the report as the committed reference, bench/results.md and bench/results.json (full plan only)', default: 'off' },
@@ -201,7 +201,7 @@ async function main(): Promise<void> {
       const authorizerEvent = await writeJson(join(outDir, 'authorizer-event.json'), benchAuthorizerEvent(receiver, messageId));
       const handlerContext = await writeJson(join(outDir, 'handler-context.json'), lambdaContext('bench-handler'));
       const authContext = await writeJson(join(outDir, 'authorizer-context.json'), lambdaContext('bench-authorizer'));
-      const variant = (name: string, info: typeof handlerBundle, eventFile: string, contextFile: string, sourceMaps = true): ColdVariant => ({
+      const variant = (name: string, info: typeof handlerBundle, eventFile: string, contextFile: string, sourceMaps = false): ColdVariant => ({
         name,
         bundle: info,
         eventFile,
@@ -215,10 +215,10 @@ async function main(): Promise<void> {
         variant('minimal-authorizer', minimalAuthorizer, authorizerEvent, authContext),
       ];
       if (plan.coldDiagnostics) {
-        // What NODE_OPTIONS=--enable-source-maps (set by PushFunction) costs.
+        // What NODE_OPTIONS=--enable-source-maps (PushFunction's sourceMapsInStackTraces, -c sourceMaps=true) costs.
         variants.push(
-          variant('handler, no --enable-source-maps', handlerBundle, handlerEvent, handlerContext, false),
-          variant('authorizer, no --enable-source-maps', authorizerBundle, authorizerEvent, authContext, false),
+          variant('handler, --enable-source-maps', handlerBundle, handlerEvent, handlerContext, true),
+          variant('authorizer, --enable-source-maps', authorizerBundle, authorizerEvent, authContext, true),
         );
       }
       const runs = await measureColdStarts(driver, variants, plan.coldRuns, plan.coldMaxMs);

@@ -56,6 +56,7 @@ export function propsFromContext(app: App): PushGetStackProps {
     deletionProtection: boolean('deletionProtection'),
     alarmEmail: string('alarmEmail'),
     existingTableName: string('existingTableName'),
+    sourceMapsInStackTraces: boolean('sourceMaps'),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
- * How a request ends, as the functions count it: each outcome is a Powertools metric of the same
- * name (namespace PushGet, dimension service=push-get). The handler's statuses live in ./http.ts,
- * and the dashboard and alarms (infra) are built from these same names.
+ * How a request ends, as the functions count it: each outcome but a success is a Powertools metric
+ * of the same name (namespace PushGet, dimension service=push-get); successes are derived (see
+ * SUCCESS_OUTCOMES). The handler's statuses live in ./http.ts, and the dashboard and alarms (infra)
+ * are built from these same names.
  */
 import type { ErrorKind } from '../../lib/errors';
 
@@ -11,16 +12,18 @@ export type OutcomeKind = 'Ok' | ErrorKind | 'Error';
 /** The authorizer's outcomes (cache hits never reach the Lambda, so they count neither). */
 export type AuthorizerOutcome = 'Authorized' | 'Unauthorized';
 
+/** A Record, so a new authorizer outcome does not compile until it is listed (the dashboard reads the keys). */
+const AUTHORIZER_OUTCOME_SET: Record<AuthorizerOutcome, true> = { Authorized: true, Unauthorized: true };
+export const AUTHORIZER_OUTCOMES = Object.keys(AUTHORIZER_OUTCOME_SET) as AuthorizerOutcome[];
+
 /**
- * Where each authorizer outcome is counted. A refusal is a Powertools metric. An Allow writes
- * nothing: the authorizer either allows or throws, so its Allows are exactly the function's Lambda
- * `Invocations − Errors`, which CloudWatch records without a log line, and the dashboard computes
- * them so. A warm Allow then costs one GetItem and no stdout write (the EMF line was half of the
- * authorizer's overhead over a raw GetItem, docs/performance.md). A Record, so a new outcome does
- * not compile until it is placed; the dashboard reads it.
+ * Each function's success writes no metric line; every other outcome writes its metric. Success is
+ * by far the most common end of a call, and its EMF line (serialization, environment reads, one
+ * stdout write) was the largest part of either function's overhead over its raw DynamoDB floor
+ * (docs/performance.md). The dashboard derives the successes from the functions' own Lambda
+ * metrics, which CloudWatch records without a log line:
+ * - Authorized = the authorizer's Invocations − Errors: it allows or throws (refusals are thrown);
+ * - Ok = the handler's Invocations − Errors − its other outcomes: it answers those itself, each
+ *   with exactly one metric line.
  */
-export const AUTHORIZER_OUTCOME_SOURCE: Record<AuthorizerOutcome, 'powertools' | 'lambda-invocations-minus-errors'> = {
-  Authorized: 'lambda-invocations-minus-errors',
-  Unauthorized: 'powertools',
-};
-export const AUTHORIZER_OUTCOMES = Object.keys(AUTHORIZER_OUTCOME_SOURCE) as AuthorizerOutcome[];
+export const SUCCESS_OUTCOMES = { handler: 'Ok', authorizer: 'Authorized' } as const satisfies { handler: OutcomeKind; authorizer: AuthorizerOutcome };

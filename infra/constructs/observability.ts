@@ -1,7 +1,7 @@
 /**
  * Alarms (optionally to an e-mail topic) and the dashboard. The outcome graphs list every
- * OutcomeKind and AuthorizerOutcome (functions/commons/outcomes.ts), each from where the functions
- * count it (AUTHORIZER_OUTCOME_SOURCE).
+ * OutcomeKind and AuthorizerOutcome (functions/commons/outcomes.ts): the Powertools metrics the
+ * functions write, and each function's success derived from its Lambda metrics (SUCCESS_OUTCOMES).
  * Built in the stack's own scope, so the logical ids are those of a single-file stack.
  */
 import { CfnOutput, Duration, type Stack, Validations } from 'aws-cdk-lib';
@@ -12,7 +12,7 @@ import { type ITable, Operation } from 'aws-cdk-lib/aws-dynamodb';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { STATUS_BY_OUTCOME } from '../../functions/commons/http';
-import { AUTHORIZER_OUTCOME_SOURCE, AUTHORIZER_OUTCOMES, type AuthorizerOutcome, type OutcomeKind } from '../../functions/commons/outcomes';
+import { AUTHORIZER_OUTCOMES, SUCCESS_OUTCOMES, type AuthorizerOutcome, type OutcomeKind } from '../../functions/commons/outcomes';
 import { BADGE_INDEX } from '../../lib/store/keys';
 import type { PushFunction } from './push-function';
 
@@ -62,25 +62,41 @@ function powertoolsMetric(metricName: OutcomeKind | AuthorizerOutcome | 'ColdSta
   });
 }
 
-/** An authorizer outcome as the functions count it: a Powertools metric, or (Allows) the authorizer's Lambda invocations that did not fail. */
-function authorizerOutcomeMetric(outcome: AuthorizerOutcome, authorizer: PushFunction, period: Duration): IMetric {
-  const source = AUTHORIZER_OUTCOME_SOURCE[outcome];
-  switch (source) {
-    case 'powertools':
-      return powertoolsMetric(outcome).with({ period });
-    case 'lambda-invocations-minus-errors':
-      return new MathExpression({
-        label: outcome,
-        expression: 'invocations - FILL(errors, 0)',
-        usingMetrics: {
-          invocations: authorizer.function.metricInvocations({ statistic: Stats.SUM, period }),
-          errors: authorizer.function.metricErrors({ statistic: Stats.SUM, period }),
-        },
-        period,
-      });
-    default:
-      return source satisfies never;
-  }
+/**
+ * The authorizer's Allows: its invocations that did not fail. Refusals are thrown, so they are
+ * among the Errors already.
+ */
+function authorizedMetric(authorizer: PushFunction, period: Duration): IMetric {
+  return new MathExpression({
+    label: SUCCESS_OUTCOMES.authorizer,
+    expression: 'invocations - FILL(errors, 0)',
+    usingMetrics: {
+      invocations: authorizer.function.metricInvocations({ statistic: Stats.SUM, period }),
+      errors: authorizer.function.metricErrors({ statistic: Stats.SUM, period }),
+    },
+    period,
+  });
+}
+
+/**
+ * The handler's successes: its invocations that did not fail and did not end in another outcome
+ * (each of those writes one metric line). `Unauthorized` is left out: its metric also counts the
+ * authorizer's refusals, and the handler meets it only for a request without authorizer context,
+ * which API Gateway does not send behind the authorizer.
+ */
+function okMetric(handler: PushFunction, period: Duration): IMetric {
+  const others = HANDLER_OUTCOME_METRICS.filter((name) => name !== SUCCESS_OUTCOMES.handler && !(AUTHORIZER_OUTCOMES as string[]).includes(name));
+  const ids = others.map((_, index) => `outcome${index}`);
+  return new MathExpression({
+    label: SUCCESS_OUTCOMES.handler,
+    expression: ['invocations - FILL(errors, 0)', ...ids.map((id) => `FILL(${id}, 0)`)].join(' - '),
+    usingMetrics: {
+      invocations: handler.function.metricInvocations({ statistic: Stats.SUM, period }),
+      errors: handler.function.metricErrors({ statistic: Stats.SUM, period }),
+      ...Object.fromEntries(others.map((name, index) => [ids[index], powertoolsMetric(name).with({ period })])),
+    },
+    period,
+  });
 }
 
 /** Read throttles on the table and on the badge index (the only index read at run time). */
@@ -202,13 +218,13 @@ function createDashboard(stack: Stack, { api, table, authorizerFunction, handler
       title: 'push.get outcomes',
       width: 12,
       stacked: true,
-      left: HANDLER_OUTCOME_METRICS.map((name) => powertoolsMetric(name)),
+      left: HANDLER_OUTCOME_METRICS.map((name) => (name === SUCCESS_OUTCOMES.handler ? okMetric(handlerFunction, minute) : powertoolsMetric(name))),
     }),
     new GraphWidget({
       title: 'Authorizer outcomes (cache hits never reach the Lambda)',
       width: 12,
       stacked: true,
-      left: AUTHORIZER_OUTCOME_METRICS.map((name) => authorizerOutcomeMetric(name, authorizerFunction, minute)),
+      left: AUTHORIZER_OUTCOME_METRICS.map((name) => (name === SUCCESS_OUTCOMES.authorizer ? authorizedMetric(authorizerFunction, minute) : powertoolsMetric(name))),
     }),
   );
   dashboard.addWidgets(

@@ -18,6 +18,7 @@ describe('context parsing (-c key=value)', () => {
         deletionProtection: 'false',
         alarmEmail: 'ops@example.com',
         existingTableName: 'rc-push',
+        sourceMaps: 'true',
       },
     });
     expect(propsFromContext(app)).toEqual({
@@ -30,6 +31,7 @@ describe('context parsing (-c key=value)', () => {
       deletionProtection: false,
       alarmEmail: 'ops@example.com',
       existingTableName: 'rc-push',
+      sourceMapsInStackTraces: true,
     });
   });
 
@@ -43,6 +45,7 @@ describe('context parsing (-c key=value)', () => {
     ['logRetentionDays', '10'],
     ['tableRemovalPolicy', 'keep'],
     ['deletionProtection', 'yes'],
+    ['sourceMaps', 'on'],
   ])('rejects %s=%s', (key, value) => {
     expect(() => propsFromContext(new App({ context: { [key]: value } }))).toThrow(key);
   });
@@ -58,7 +61,14 @@ describe('existing table, non-production stage, no alarm e-mail', () => {
       throttlingRateLimit: '50',
       throttlingBurstLimit: '100',
       logRetentionDays: '7',
+      sourceMaps: 'true',
     });
+  });
+
+  it("maps uncaught errors' stack traces to the sources when asked (-c sourceMaps=true)", () => {
+    const functions = resourcesOfType(s.json, 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(2);
+    for (const [, fn] of functions) expect(fn.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
   });
 
   it('creates no table and grants on the named one and its badge index', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AUTHORIZER_OUTCOME_SOURCE } from '../../functions/commons/outcomes';
+import { SUCCESS_OUTCOMES } from '../../functions/commons/outcomes';
 import { AUTHORIZER_OUTCOME_METRICS, HANDLER_OUTCOME_METRICS } from '../../infra/push-get-stack';
 import { onlyResource, resourcesOfType, synth, type Synthesized } from './synth';
 
@@ -158,7 +158,7 @@ describe('functions', () => {
   it.each([
     ['Authorizer', 5],
     ['Handler', 10],
-  ])('%s: Node.js 24 on arm64, 512 MB, %i s, active tracing, own log group, source maps', (prefix, timeout) => {
+  ])('%s: Node.js 24 on arm64, 512 MB, %i s, active tracing, own log group, no source-map parsing at start', (prefix, timeout) => {
     const id = logicalId('AWS::Lambda::Function', prefix);
     s.template.hasResource('AWS::Lambda::Function', {
       Properties: {
@@ -171,7 +171,7 @@ describe('functions', () => {
         LoggingConfig: { LogGroup: { Ref: logicalId('AWS::Logs::LogGroup', `${prefix}LogGroup`) } },
         Environment: {
           Variables: {
-            NODE_OPTIONS: '--enable-source-maps',
+            NODE_OPTIONS: Match.absent(),
             TABLE_NAME: { Ref: logicalId('AWS::DynamoDB::Table', 'Table') },
             POWERTOOLS_SERVICE_NAME: 'push-get',
             POWERTOOLS_METRICS_NAMESPACE: 'PushGet',
@@ -334,20 +334,26 @@ describe('operations', () => {
     const dashboard = onlyResource(s.json, 'AWS::CloudWatch::Dashboard');
     const body = JSON.stringify(dashboard.DashboardBody);
     for (const stat of ['p50', 'p90', 'p99']) expect(body).toContain(`\\"stat\\":\\"${stat}\\"`);
-    const powertoolsNames = [...HANDLER_OUTCOME_METRICS, ...AUTHORIZER_OUTCOME_METRICS.filter((name) => AUTHORIZER_OUTCOME_SOURCE[name] === 'powertools'), 'ColdStart'];
-    for (const name of powertoolsNames) {
+    const successes: string[] = Object.values(SUCCESS_OUTCOMES);
+    const written = [...HANDLER_OUTCOME_METRICS, ...AUTHORIZER_OUTCOME_METRICS].filter((name) => !successes.includes(name));
+    for (const name of [...written, 'ColdStart']) {
       expect(body).toContain(`\\"PushGet\\",\\"${name}\\"`);
     }
-    // The one outcome the authorizer does not write: Allows, from its Lambda Invocations − Errors.
-    expect(AUTHORIZER_OUTCOME_METRICS.filter((name) => !powertoolsNames.includes(name))).toStrictEqual(['Authorized']);
-    expect(body).not.toContain('\\"PushGet\\",\\"Authorized\\"');
+    // The successes are derived from each function's Lambda metrics, never written.
+    for (const name of successes) expect(body).not.toContain(`\\"PushGet\\",\\"${name}\\"`);
     expect(body).toContain('{\\"label\\":\\"Authorized\\",\\"expression\\":\\"invocations - FILL(errors, 0)\\"');
-    const authorizerRef = JSON.stringify({ Ref: logicalId('AWS::Lambda::Function', 'Authorizer') });
-    for (const [id, name] of [
-      ['invocations', 'Invocations'],
-      ['errors', 'Errors'],
-    ]) {
-      expect(body).toContain(`\\"AWS/Lambda\\",\\"${name}\\",\\"FunctionName\\",\\"",${authorizerRef},"\\",{\\"id\\":\\"${id}\\"`);
+    const handlerOthers = written.filter((name) => (HANDLER_OUTCOME_METRICS as string[]).includes(name) && !(AUTHORIZER_OUTCOME_METRICS as string[]).includes(name));
+    expect(handlerOthers).toStrictEqual(['BadRequest', 'MessageNotFound', 'RoomNotFound', 'NotAllowed', 'SenderNotFound', 'Error']);
+    const okExpression = ['invocations - FILL(errors, 0)', ...handlerOthers.map((_, i) => `FILL(outcome${i}, 0)`)].join(' - ');
+    expect(body).toContain(`{\\"label\\":\\"Ok\\",\\"expression\\":\\"${okExpression}\\"`);
+    for (const prefix of ['Authorizer', 'Handler']) {
+      const fnRef = JSON.stringify({ Ref: logicalId('AWS::Lambda::Function', prefix) });
+      for (const [id, name] of [
+        ['invocations', 'Invocations'],
+        ['errors', 'Errors'],
+      ]) {
+        expect(body).toContain(`\\"AWS/Lambda\\",\\"${name}\\",\\"FunctionName\\",\\"",${fnRef},"\\",{\\"id\\":\\"${id}\\"`);
+      }
     }
     for (const name of ['ConsumedReadCapacityUnits', 'ReadThrottleEvents', 'Duration', '5XXError', '4XXError', 'Count']) {
       expect(body).toContain(`\\"${name}\\"`);
