@@ -7,7 +7,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { handler as authorizer } from '../functions/authorizer/index';
-import { logger, metrics, documentClient, store } from '../functions/commons/runtime';
+import { logger, metrics, dynamoClient, store } from '../functions/commons/runtime';
 import { handler } from '../functions/push-get/index';
 import { hashLoginToken, isLoginValid } from '../lib/auth';
 import { decodeAuthorizerContext as receiverFromAuthorizer } from '../functions/commons/authorizer-context';
@@ -26,7 +26,7 @@ const table = input.tableName;
 const raw = rawClient('local', input.endpoint);
 const handlerContext = lambdaContext('bench-handler');
 const authorizerContext = lambdaContext('bench-authorizer');
-const functionCounter = countRequests(documentClient);
+const functionCounter = countRequests(dynamoClient);
 const rawCounter = countRequests(raw);
 
 /** Calls the authorizer as API Gateway does and returns the context it hands to the handler. */
@@ -227,7 +227,7 @@ function reply(message: WorkerMessage): Promise<void> {
 
 function shutdown(): void {
   raw.destroy();
-  documentClient.destroy();
+  dynamoClient.destroy();
   process.disconnect?.();
 }
 

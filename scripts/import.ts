@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { importExport, type ImportSummary } from '../lib/import/import-export';
-import { createDocumentClient } from '../lib/store/client';
+import { createDocumentClient } from '../lib/store/document-client';
 import { DynamoStore } from '../lib/store/dynamo-store';
 import { ensureTable } from '../lib/store/table';
 import { DEFAULT_TABLE_NAME } from '../lib/store/table-name';

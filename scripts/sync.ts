@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UnsupportedChange } from '../lib/errors';
-import { createDocumentClient } from '../lib/store/client';
+import { createDocumentClient } from '../lib/store/document-client';
 import { DynamoStore } from '../lib/store/dynamo-store';
 import { ensureTable } from '../lib/store/table';
 import { ReplayFileError, replayFile } from '../lib/sync/replay';

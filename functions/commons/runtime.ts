@@ -1,16 +1,16 @@
 /**
  * Built once per Lambda execution environment: configuration (fails fast when missing), the
- * DynamoDB document client, the store, and the Powertools logger and metrics.
+ * low-level DynamoDB client, the store, and the Powertools logger and metrics.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { loadConfig } from '../../lib/config';
-import { createDocumentClient } from '../../lib/store/client';
+import { createClient } from '../../lib/store/client';
 import { DynamoStore } from '../../lib/store/dynamo-store';
 
 export const config = loadConfig();
-export const documentClient = createDocumentClient(config);
-export const store = new DynamoStore(documentClient, { tableName: config.tableName, configCacheMs: config.settingsCacheMs });
+export const dynamoClient = createClient(config);
+export const store = new DynamoStore(dynamoClient, { tableName: config.tableName, configCacheMs: config.settingsCacheMs });
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'push-get' });
 export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'PushGet', serviceName: 'push-get' });
 

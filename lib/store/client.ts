@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface ClientOptions {
   /** Unset: the SDK's default chain (AWS_REGION, the profile's region). */
@@ -18,15 +17,15 @@ export interface ClientOptions {
 }
 
 /**
- * One document client per process. Timeouts stay far below the API Gateway limit so that a slow
+ * One client per process. Timeouts stay far below the API Gateway limit so that a slow
  * store turns into a clean 500 the phone can retry, not a hung notification extension: DynamoDB
  * answers in milliseconds, so 1 s per attempt and 3 attempts bound one request to about 3.5 s,
  * inside the authorizer's 5 s and (two sequential steps) the handler's 10 s Lambda timeouts.
  * `throwOnRequestTimeout`: without it the SDK only logs a warning when `requestTimeout` passes and
  * keeps waiting (up to its 300 s socket timeout).
  */
-export function createDocumentClient({ region, endpoint, patient = false, requestTimeoutMs = 1000 }: ClientOptions): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
+export function createClient({ region, endpoint, patient = false, requestTimeoutMs = 1000 }: ClientOptions): DynamoDBClient {
+  return new DynamoDBClient({
     ...(region ? { region } : {}),
     endpoint,
     maxAttempts: patient ? 10 : 3,
@@ -35,8 +34,5 @@ export function createDocumentClient({ region, endpoint, patient = false, reques
       : { connectionTimeout: 500, requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true },
     // A local engine accepts any credentials; real AWS uses the default provider chain.
     ...(endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  });
-  return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true },
   });
 }

@@ -2,7 +2,19 @@
  * The one door to DynamoDB: every read and write of the service goes through this class, which
  * alone knows the key design (keys.ts) and the item mapping (items.ts).
  */
-import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AuthUser, StoredLoginToken } from '../auth';
 import type { Message, Room, Subscription, TeamFacts } from '../domain';
 import type { DeploymentConfig, MessageContext, PushGetStore } from '../push-get';
@@ -26,6 +38,30 @@ export interface LoginFacts {
   loginExpirationDays: number;
 }
 
+/** The low-level client, or a document client (the import's and the tools'), which sends low-level commands unchanged. */
+export type StoreClient = DynamoDBClient | DynamoDBDocumentClient;
+
+/** A query of the table or an index, values as plain JavaScript (marshalled here). */
+interface Query {
+  IndexName?: string;
+  KeyConditionExpression: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+  ProjectionExpression?: string;
+  ConsistentRead?: boolean;
+}
+
+type Attributes = Record<string, AttributeValue>;
+
+/**
+ * Low-level commands, items converted by util-dynamodb, instead of the document client's
+ * commands: those walk every input and output once more per request, about 0.1 ms of CPU per
+ * push.get, and add lib-dynamodb to the functions' bundles (docs/performance.md). The options are
+ * the document client's that lib/store/document-client.ts sets.
+ */
+const toAttributes = (value: Record<string, unknown>): Attributes => marshall(value, { removeUndefinedValues: true });
+const fromAttributes = (value: Attributes): Record<string, unknown> => unmarshall(value);
+
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
 const MAX_BATCH_RETRIES = 8;
@@ -34,14 +70,14 @@ export class DynamoStore implements PushGetStore, SyncStore {
   private readonly table: string;
   private readonly cacheMs: number;
   private readonly now: () => number;
+  private readonly db: DynamoDBClient;
   private cachedConfig?: { config: DeploymentConfig; loadedAt: number };
   /** The authorizer's only setting, cached on its own so that its cold read is 2 keys, not the handler's 19. */
   private cachedLoginExpiration?: { days: number; loadedAt: number };
 
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    options: StoreOptions,
-  ) {
+  constructor(client: StoreClient, options: StoreOptions) {
+    // A document client shares the low-level client's configuration and middleware stack.
+    this.db = client as DynamoDBClient;
     this.table = options.tableName;
     this.cacheMs = options.configCacheMs ?? 60_000;
     this.now = options.now ?? Date.now;
@@ -168,14 +204,14 @@ export class DynamoStore implements PushGetStore, SyncStore {
   async putItems(items: Item[]): Promise<void> {
     for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
       const chunk = items.slice(start, start + BATCH_WRITE_LIMIT);
-      await this.batchWrite(chunk.map((item) => ({ PutRequest: { Item: item } })));
+      await this.batchWrite(chunk.map((item) => ({ PutRequest: { Item: toAttributes(item) } })));
     }
   }
 
   async deleteItems(itemKeys: Key[]): Promise<void> {
     for (let start = 0; start < itemKeys.length; start += BATCH_WRITE_LIMIT) {
       const chunk = itemKeys.slice(start, start + BATCH_WRITE_LIMIT);
-      await this.batchWrite(chunk.map((key) => ({ DeleteRequest: { Key: key } })));
+      await this.batchWrite(chunk.map((key) => ({ DeleteRequest: { Key: toAttributes({ ...key }) } })));
     }
   }
 
@@ -184,10 +220,10 @@ export class DynamoStore implements PushGetStore, SyncStore {
    * DynamoDB bills for the full size of every item read, whatever the projection (`--prune`).
    */
   async *scanKeys(): AsyncGenerator<Key[]> {
-    let startKey: Record<string, unknown> | undefined;
+    let startKey: Attributes | undefined;
     do {
       const page = await this.db.send(new ScanCommand({ TableName: this.table, ProjectionExpression: 'pk, sk', ExclusiveStartKey: startKey }));
-      yield (page.Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
+      yield (page.Items ?? []).map((item) => ({ pk: String(item.pk?.S), sk: String(item.sk?.S) }));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }
@@ -223,16 +259,16 @@ export class DynamoStore implements PushGetStore, SyncStore {
   private async conditionalPut(item: Item): Promise<ConditionalWrite> {
     try {
       const { Attributes: previous } = await this.db.send(
-        new PutCommand({
+        new PutItemCommand({
           TableName: this.table,
-          Item: item,
+          Item: toAttributes(item),
           ConditionExpression: 'attribute_not_exists(#v) OR #v < :v',
           ExpressionAttributeNames: { '#v': VERSION_ATTRIBUTE },
-          ExpressionAttributeValues: { ':v': item[VERSION_ATTRIBUTE] },
+          ExpressionAttributeValues: toAttributes({ ':v': item[VERSION_ATTRIBUTE] }),
           ReturnValues: 'ALL_OLD',
         }),
       );
-      return { written: true, previous };
+      return { written: true, previous: previous && fromAttributes(previous) };
     } catch (error) {
       if ((error as { name?: string }).name === 'ConditionalCheckFailedException') {
         return { written: false };
@@ -242,12 +278,13 @@ export class DynamoStore implements PushGetStore, SyncStore {
   }
 
   /** Every item a Query finds, page after page (badge and token lists are small: one page as a rule). */
-  private async queryAll(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+  private async queryAll(query: Query): Promise<Record<string, unknown>[]> {
     const found: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
+    const values = toAttributes(query.ExpressionAttributeValues);
+    let startKey: Attributes | undefined;
     do {
-      const page = await this.db.send(new QueryCommand({ ...query, TableName: this.table, ExclusiveStartKey: startKey }));
-      found.push(...(page.Items ?? []));
+      const page = await this.db.send(new QueryCommand({ ...query, ExpressionAttributeValues: values, TableName: this.table, ExclusiveStartKey: startKey }));
+      for (const item of page.Items ?? []) found.push(fromAttributes(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return found;
@@ -285,7 +322,8 @@ export class DynamoStore implements PushGetStore, SyncStore {
     if (!isStorableKey(key)) {
       return undefined;
     }
-    const { Item: item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: consistentRead }));
+    const { Item: attributes } = await this.db.send(new GetItemCommand({ TableName: this.table, Key: toAttributes({ ...key }), ConsistentRead: consistentRead }));
+    const item = attributes && fromAttributes(attributes);
     return withTombstones || !isTombstone(item) ? item : undefined;
   }
 
@@ -299,30 +337,31 @@ export class DynamoStore implements PushGetStore, SyncStore {
       return found;
     }
     for (let start = 0; start < wanted.length; start += BATCH_GET_LIMIT) {
-      let pending: Key[] = wanted.slice(start, start + BATCH_GET_LIMIT);
+      let pending: Attributes[] = wanted.slice(start, start + BATCH_GET_LIMIT).map((key) => toAttributes({ ...key }));
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt > MAX_BATCH_RETRIES) {
           throw new Error('BatchGetItem left keys unprocessed after retries');
         }
         await backoff(attempt);
-        const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending } } }));
-        for (const item of result.Responses?.[this.table] ?? []) {
-          if (!isTombstone(item)) found.set(keyString(item as Key), item);
+        const result = await this.db.send(new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: pending } } }));
+        for (const attributes of result.Responses?.[this.table] ?? []) {
+          const item = fromAttributes(attributes);
+          if (!isTombstone(item)) found.set(keyString(item as unknown as Key), item);
         }
-        pending = (result.UnprocessedKeys?.[this.table]?.Keys ?? []) as Key[];
+        pending = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
       }
     }
     return found;
   }
 
-  private async batchWrite(requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string]): Promise<void> {
+  private async batchWrite(requests: WriteRequest[]): Promise<void> {
     let pending = requests;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > MAX_BATCH_RETRIES) {
         throw new Error('BatchWriteItem left items unprocessed after retries');
       }
       await backoff(attempt);
-      const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
+      const result = await this.db.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } }));
       pending = result.UnprocessedItems?.[this.table] ?? [];
     }
   }

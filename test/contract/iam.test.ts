@@ -93,7 +93,7 @@ beforeAll(async () => {
   Object.assign(process.env, { TABLE_NAME: tableName, DYNAMODB_ENDPOINT: endpoint(), AWS_REGION: 'local' });
   const runtime = await import('../../functions/commons/runtime');
   let running: PushFunctionName = 'authorizer';
-  recorded = recordRequests(runtime.documentClient, () => running);
+  recorded = recordRequests(runtime.dynamoClient, () => running);
   const authorizer = (await import('../../functions/authorizer/index')).handler;
   const handler = (await import('../../functions/push-get/index')).handler;
   const authorize: AuthorizerFn = (event) => ((running = 'authorizer'), authorizer(event));

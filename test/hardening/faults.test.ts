@@ -9,7 +9,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayProxyResult } from 'aws-lamb
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { errorResponse } from '../../functions/commons/http';
 import { getPushNotification } from '../../lib/push-get';
-import { createDocumentClient } from '../../lib/store/client';
+import { createDocumentClient } from '../../lib/store/document-client';
 import { DynamoStore } from '../../lib/store/dynamo-store';
 import { createLocalApi } from '../../local/api-server';
 import { countRequests, demoTable, endpoint } from '../support/dynamo';
@@ -89,7 +89,7 @@ describe('DynamoDB unreachable (closed loopback port)', () => {
   });
 
   it('the handler answers exactly 500 Internal server error, after the SDK retried', async () => {
-    const requests = countRequests(fns.runtime.documentClient);
+    const requests = countRequests(fns.runtime.dynamoClient);
     expectInternalError(await askHandler(fns));
     expect(requests.snapshot().byCommand.GetItemCommand).toBe(3);
   });

@@ -140,7 +140,7 @@ beforeAll(async () => {
   base = `${stack.url}/api/v1/push.get`;
   // The function modules the stack loaded (same module registry): make their client as strict as AWS.
   const runtime = await import('../../functions/commons/runtime');
-  enforceAwsKeyLimits(runtime.documentClient);
+  enforceAwsKeyLimits(runtime.dynamoClient);
 });
 
 afterAll(async () => {

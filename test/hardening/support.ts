@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Collection } from '../../lib/store/items';
 import { DEMO_FIXTURES } from '../support/dynamo';
 
@@ -247,7 +248,7 @@ export async function throttlingServer(kind: ThrottleKind): Promise<FakeEndpoint
  * whose partition value exceeds 2048 bytes or sort value 1024 bytes is a ValidationException
  * (DynamoDB Local silently answers "no item"). Returns how many requests it refused.
  */
-export function enforceAwsKeyLimits(client: DynamoDBDocumentClient): { refused: () => number } {
+export function enforceAwsKeyLimits(client: DynamoDBClient | DynamoDBDocumentClient): { refused: () => number } {
   let refused = 0;
   const size = (value: unknown) => {
     const text = typeof value === 'string' ? value : (value as { S?: unknown } | undefined)?.S;

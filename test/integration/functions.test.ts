@@ -2,6 +2,8 @@
  * The deployed request path without HTTP: import → authorizer module → handler module, against
  * the run's embedded DynamoDB, with every DynamoDB request counted by SDK middleware.
  */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countRequests, demoTable, endpoint, type RequestCounter } from '../support/dynamo';
 import { invoke, type AuthorizerFn, type HandlerFn } from '../support/requests';
@@ -22,7 +24,7 @@ beforeAll(async () => {
   client.destroy();
   Object.assign(process.env, { TABLE_NAME: tableName, DYNAMODB_ENDPOINT: endpoint(), AWS_REGION: 'local' });
   const runtime = await import('../../functions/commons/runtime');
-  requests = countRequests(runtime.documentClient);
+  requests = countRequests(runtime.dynamoClient);
   authorize = (await import('../../functions/authorizer/index')).handler;
   handle = (await import('../../functions/push-get/index')).handler;
 });
@@ -106,7 +108,7 @@ describe('DynamoDB round trips', () => {
   it('the authorizer still makes one request with a cold settings cache', async () => {
     const { DynamoStore } = await import('../../lib/store/dynamo-store');
     const runtime = await import('../../functions/commons/runtime');
-    const cold = new DynamoStore(runtime.documentClient, { tableName: runtime.config.tableName });
+    const cold = new DynamoStore(runtime.dynamoClient, { tableName: runtime.config.tableName });
     requests.reset();
     await cold.loginFacts(RODRIQ['X-User-Id'], 'any-hash');
     expect(requests.snapshot().total).toBe(1);
@@ -121,7 +123,10 @@ describe('DynamoDB round trips', () => {
     const batchKeys: unknown[] = [];
     client.middlewareStack.add(
       (next, context) => async (args) => {
-        if (context.commandName === 'BatchGetItemCommand') batchKeys.push(...Object.values((args.input as { RequestItems: Record<string, { Keys: unknown[] }> }).RequestItems).flatMap((r) => r.Keys));
+        if (context.commandName === 'BatchGetItemCommand')
+          batchKeys.push(
+            ...Object.values((args.input as { RequestItems: Record<string, { Keys: Record<string, AttributeValue>[] }> }).RequestItems).flatMap((r) => r.Keys.map((key) => unmarshall(key))),
+          );
         return next(args);
       },
       { step: 'initialize', name: 'recordBatchKeys' },

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { importExport } from '../../lib/import/import-export';
-import { createDocumentClient } from '../../lib/store/client';
+import { createDocumentClient } from '../../lib/store/document-client';
 import { DynamoStore } from '../../lib/store/dynamo-store';
 import { ensureTable } from '../../lib/store/table';
 
