@@ -1,4 +1,4 @@
-/** How much the bench does: `--quick` (about a minute and a half), the full run (a few minutes on 2 cores), or `--smoke` (the test of the bench itself). */
+/** How much the bench does: `--quick` (about two minutes), the full run (a few minutes on 2 cores), or `--smoke` (the test of the bench itself). */
 import type { DatasetShape } from './dataset';
 
 export interface BenchPlan {
@@ -30,13 +30,13 @@ export const QUICK: BenchPlan = {
   shape: { senders: 50, rooms: 500, receiverRooms: 50, subscriptionCounts: [1, 100, 500], fewUnread: 10 },
   tableSizes: [1_000, 5_000],
   warmCalls: 800,
-  warmupCalls: 50,
+  warmupCalls: 300,
   subscriptionCalls: 40,
   tableCalls: 160,
   tableBlocks: 4,
   engineWarmup: { count: 2_000, maxMs: 4_000 },
   loopMaxMs: 8_000,
-  coldRuns: 25,
+  coldRuns: 61,
   coldDiagnostics: false,
   coldMaxMs: 30_000,
   load: { connections: 10, durationS: 3, warmupS: 1 },
@@ -53,7 +53,7 @@ export const FULL: BenchPlan = {
   tableBlocks: 10,
   engineWarmup: { count: 10_000, maxMs: 20_000 },
   loopMaxMs: 60_000,
-  coldRuns: 31,
+  coldRuns: 101,
   coldDiagnostics: true,
   coldMaxMs: 120_000,
   load: { connections: 10, durationS: 10, warmupS: 2 },

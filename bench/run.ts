@@ -33,7 +33,7 @@ const COMMAND: CommandSpec = {
     'Measures push.get against the raw DynamoDB calls it cannot do without: requests per call, warm latency, cold start,\n' +
     'scale with subscriptions and table size, and the local API under load. Prints the report and writes it to .bench/.',
   options: {
-    quick: { type: 'boolean', description: 'the quick plan: a smaller data set and fewer calls, about a minute and a half', default: 'off: the full plan, about 5 minutes' },
+    quick: { type: 'boolean', description: 'the quick plan: a smaller data set and fewer calls, about two minutes', default: 'off: the full plan, about 5 minutes' },
     smoke: { type: 'boolean', description: 'every phase once with tiny counts, to check that the bench works (figures meaningless)', default: 'off' },
     engine: { type: 'string', value: 'NAME', description: 'the DynamoDB engine', choices: ['dynamodb-local', 'dynalite'], default: 'dynamodb-local' },
     save: { type: 'boolean', description: 'also write the report as the committed reference, bench/results.md and bench/results.json (full plan only)', default: 'off' },

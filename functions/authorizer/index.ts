@@ -5,22 +5,21 @@ import { hashLoginToken, isLoginValid } from '../../lib/auth';
 import { headerValue } from '../../lib/headers';
 import { encodeAuthorizerContext } from '../commons/authorizer-context';
 import type { AuthorizerOutcome } from '../commons/outcomes';
-import { errorFields, logger, metrics, store } from '../commons/runtime';
+import { errorFields, loggerFor, metrics, store } from '../commons/runtime';
 
 export async function handler(event: APIGatewayRequestAuthorizerEvent, context?: Context): Promise<APIGatewayAuthorizerResult> {
-  if (context) logger.addContext(context);
-  logger.setCorrelationId(event.requestContext?.requestId);
+  const invocation = { context, requestId: event.requestContext?.requestId };
   metrics.captureColdStartMetric();
   try {
     const userId = headerValue(event.headers, 'x-user-id');
     const token = headerValue(event.headers, 'x-auth-token');
     if (!userId || !token) {
-      return refuse('missing header');
+      return refuse(invocation, 'missing header');
     }
     const hashedToken = hashLoginToken(token);
     const { user, token: stored, loginExpirationDays } = await store.loginFacts(userId, hashedToken);
     if (!isLoginValid(user, stored, hashedToken, Date.now(), loginExpirationDays)) {
-      return refuse('invalid login');
+      return refuse(invocation, 'invalid login');
     }
     // No metric line for a success (SUCCESS_OUTCOMES).
     return {
@@ -33,7 +32,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent, context?:
     };
   } catch (error) {
     if (!(error instanceof Error && error.message === 'Unauthorized')) {
-      logger.error('authorizer failed', errorFields(error));
+      loggerFor(invocation).error('authorizer failed', errorFields(error));
     }
     throw error;
   } finally {
@@ -44,9 +43,9 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent, context?:
 }
 
 /** API Gateway turns exactly this error into its 401 UNAUTHORIZED gateway response. */
-function refuse(reason: string): never {
+function refuse(invocation: Parameters<typeof loggerFor>[0], reason: string): never {
   const refused: AuthorizerOutcome = 'Unauthorized';
   metrics.addMetric(refused, MetricUnit.Count, 1);
-  logger.info('refused', { reason });
+  loggerFor(invocation).info('refused', { reason });
   throw new Error('Unauthorized');
 }

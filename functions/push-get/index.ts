@@ -7,11 +7,9 @@ import { decodeAuthorizerContext } from '../commons/authorizer-context';
 import { errorResponse, ok } from '../commons/http';
 import type { OutcomeKind } from '../commons/outcomes';
 import { messageIdFrom } from './query';
-import { errorFields, logger, metrics, store } from '../commons/runtime';
+import { errorFields, loggerFor, metrics, store } from '../commons/runtime';
 
 export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
-  if (context) logger.addContext(context);
-  logger.setCorrelationId(event.requestContext?.requestId);
   metrics.captureColdStartMetric();
   try {
     const receiver = decodeAuthorizerContext(event.requestContext?.authorizer);
@@ -26,7 +24,7 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
       count(error.kind);
     } else {
       count('Error');
-      logger.error('push.get failed', errorFields(error));
+      loggerFor({ context, requestId: event.requestContext?.requestId }).error('push.get failed', errorFields(error));
     }
     return errorResponse(error);
   } finally {

@@ -3,6 +3,7 @@
  * scenarios with their metrics watched; each request's metric must be an outcome of the one list
  * (STATUS_BY_OUTCOME, which the dashboard graphs) and its status the one that list gives.
  */
+import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as errors from '../../lib/errors';
 import { errorResponse, STATUS_BY_OUTCOME } from '../../functions/commons/http';
@@ -95,6 +96,34 @@ describe('authorizer outcomes', () => {
     expect(await authorizeAlone({ ...RODRIQ, 'X-Auth-Token': 'wrong' })).toStrictEqual({ effects: 'threw Unauthorized', metrics: ['Unauthorized'], lines: 1 });
     expect(AUTHORIZER_OUTCOME_METRICS).toStrictEqual(['Authorized', 'Unauthorized']);
     expect(SUCCESS_OUTCOMES.authorizer).toBe('Authorized');
+  });
+
+  it("a refusal's log line carries the invocation's correlation id and Lambda request id; an Allow writes no line at all", async () => {
+    const { handler } = await import('../../functions/authorizer/index');
+    const { logger } = await import('../../functions/commons/runtime');
+    logger.setLogLevel('INFO'); // the test run silences Powertools (vitest.config.ts)
+    const context = {
+      awsRequestId: 'lambda-request-1',
+      functionName: 'authorizer',
+      functionVersion: '$LATEST',
+      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:1:function:authorizer',
+      memoryLimitInMB: '512',
+    } as Context;
+    const write = vi.spyOn(process.stdout, 'write');
+    try {
+      await handler(authorizerEvent({ headers: RODRIQ }), context); // warm: the cold-start line is not the point
+      write.mockClear();
+      await handler(authorizerEvent({ headers: RODRIQ }), context);
+      expect(write).not.toHaveBeenCalled();
+      const refusal = authorizerEvent({ headers: { ...RODRIQ, 'X-Auth-Token': 'wrong' } });
+      await expect(handler(refusal, context)).rejects.toThrow('Unauthorized');
+      const lines = write.mock.calls.map(([chunk]) => String(chunk)).filter((line) => line.includes('"refused"'));
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!)).toMatchObject({ message: 'refused', reason: 'invalid login', correlation_id: refusal.requestContext.requestId, function_request_id: 'lambda-request-1' });
+    } finally {
+      write.mockRestore();
+      logger.setLogLevel('SILENT');
+    }
   });
 
   // What makes Invocations − Errors the Allow count: no answer of the authorizer is anything but Allow.
