@@ -35,10 +35,10 @@ export const QUICK: BenchPlan = {
   tableCalls: 160,
   tableBlocks: 4,
   engineWarmup: { count: 2_000, maxMs: 4_000 },
-  loopMaxMs: 8_000,
+  loopMaxMs: 16_000,
   coldRuns: 61,
   coldDiagnostics: false,
-  coldMaxMs: 30_000,
+  coldMaxMs: 60_000,
   load: { connections: 10, durationS: 3, warmupS: 1 },
 };
 
