@@ -72,7 +72,7 @@ export class DynamoStore implements PushGetStore, SyncStore {
   private readonly now: () => number;
   private readonly db: DynamoDBClient;
   private cachedConfig?: { config: DeploymentConfig; loadedAt: number };
-  /** The authorizer's only setting, cached on its own so that its cold read is 2 keys, not the handler's 19. */
+  /** The authorizer's only setting, cached on its own: its cold read is 2 keys (token, setting), not 19 (token, every setting and permission). */
   private cachedLoginExpiration?: { days: number; loadedAt: number };
 
   constructor(client: StoreClient, options: StoreOptions) {
