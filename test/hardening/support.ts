@@ -1,20 +1,21 @@
 /**
- * Shared helpers of the hardening suite: the spec's exact bodies, an export writer (Extended JSON
- * lines, written at test time so login-token dates are relative to now), table scans, and fake
+ * Shared helpers of the hardening suite: the spec's exact bodies, the export writer of
+ * test/support/exports.ts (exports are written at test time so login-token dates are relative to
+ * now), table scans, and fake
  * DynamoDB endpoints on loopback (closed port, silent server, throttling server).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Collection } from '../../lib/store/items';
 import { DEMO_FIXTURES } from '../support/dynamo';
+import { tempDir } from '../support/exports';
+
+export { tempDir, writeExport, type Collections } from '../support/exports';
 
 // ---- the contract's bodies ---------------------------------------------------------------------
 
@@ -103,22 +104,8 @@ export const authHeaders = (user: { id: string; token: string }) => ({ 'X-User-I
 
 // ---- exports -----------------------------------------------------------------------------------
 
-export type Collections = Partial<Record<Collection, unknown[]>>;
-
 /** Relaxed Extended JSON date, as mongoexport writes it. */
 export const ejsonDate = (ms: number) => ({ $date: new Date(ms).toISOString() });
-
-export async function tempDir(prefix: string): Promise<string> {
-  return mkdtemp(join(tmpdir(), `push-get-${prefix}-`));
-}
-
-/** Writes one `<collection>.json` per collection, one Extended JSON document a line. */
-export async function writeExport(dir: string, collections: Collections): Promise<string> {
-  for (const [collection, docs] of Object.entries(collections)) {
-    await writeFile(join(dir, `${collection}.json`), docs!.map((doc) => (typeof doc === 'string' ? doc : JSON.stringify(doc))).join('\n') + '\n');
-  }
-  return dir;
-}
 
 /** A copy of the demo export in a fresh temp dir, ready to be corrupted. */
 export async function demoCopy(prefix: string): Promise<string> {

@@ -3,11 +3,12 @@
  * embedded DynamoDB, settings are changed by importing `rocketchat_settings` documents, and the
  * answer comes from `getPushNotification` over a real DynamoStore (no settings cache).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { writeExport } from '../support/exports';
 import { hashLoginToken } from '../../lib/auth';
 import type { Receiver } from '../../lib/domain';
 import { MessageNotFound, NotAllowed } from '../../lib/errors';
@@ -152,10 +153,10 @@ let tableName: string;
 let root: string;
 let exports = 0;
 
-async function writeExport(collections: Record<string, object[]>): Promise<string> {
+/** A new, empty export directory under the run's temp root. */
+async function nextExportDir(): Promise<string> {
   const dir = join(root, `export-${++exports}`);
   await mkdir(dir);
-  await Promise.all(Object.entries(collections).map(([name, docs]) => writeFile(join(dir, `${name}.json`), docs.map((doc) => JSON.stringify(doc)).join('\n') + '\n')));
   return dir;
 }
 
@@ -163,7 +164,7 @@ async function writeExport(collections: Record<string, object[]>): Promise<strin
 async function useSettings(overrides: Record<string, unknown> = {}): Promise<void> {
   const values = { ...BASE_SETTINGS, ...overrides };
   const docs = Object.entries(values).map(([id, value]) => ({ _id: id, value, type: typeof value, _updatedAt: date('2024-01-01T00:00:00.000Z') }));
-  await importExport(store, await writeExport({ rocketchat_settings: docs }));
+  await importExport(store, await writeExport(await nextExportDir(), { rocketchat_settings: docs }));
 }
 
 /** The receiver as the authorizer builds it from the stored account. */
@@ -190,7 +191,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'push-get-rules-'));
   await importExport(
     store,
-    await writeExport({
+    await writeExport(await nextExportDir(), {
       users: USERS,
       rocketchat_room: ROOMS,
       rocketchat_subscription: SUBSCRIPTIONS,

@@ -4,11 +4,12 @@
  * is `getPushNotification` over a real DynamoStore. Requests are counted with the bench's SDK
  * middleware, so the read cost of each rule is pinned down too.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeExport } from '../support/exports';
 import type { Receiver } from '../../lib/domain';
 import { NotAllowed } from '../../lib/errors';
 import { importExport } from '../../lib/import/import-export';
@@ -75,13 +76,6 @@ let store: DynamoStore;
 let tableName: string;
 let root: string;
 
-async function writeExport(collections: Partial<Record<Collection, object[]>>): Promise<string> {
-  const dir = join(root, 'export');
-  await mkdir(dir);
-  await Promise.all(Object.entries(collections).map(([name, docs]) => writeFile(join(dir, `${name}.json`), docs.map((doc) => JSON.stringify(doc)).join('\n') + '\n')));
-  return dir;
-}
-
 const receiver = (id: string): Receiver => ({ id, username: id.toLowerCase(), roles: USERS.find((u) => u._id === id)!.roles });
 
 async function allowed(userId: string, rid: string, on = store): Promise<boolean> {
@@ -101,9 +95,11 @@ beforeAll(async () => {
   tableName = await freshTable(client, 'access');
   store = new DynamoStore(client, { tableName, configCacheMs: 0 });
   root = await mkdtemp(join(tmpdir(), 'push-get-access-'));
+  const exportDir = join(root, 'export');
+  await mkdir(exportDir);
   await importExport(
     store,
-    await writeExport({
+    await writeExport(exportDir, {
       users: USERS,
       rocketchat_room: ROOMS,
       rocketchat_subscription: SUBSCRIPTIONS,
