@@ -5,10 +5,10 @@ import { hashLoginToken, isLoginValid } from '../../lib/auth';
 import { headerValue } from '../../lib/headers';
 import { encodeAuthorizerContext } from '../commons/authorizer-context';
 import type { AuthorizerOutcome } from '../commons/outcomes';
-import { errorFields, loggerFor, metrics, store } from '../commons/runtime';
+import { errorFields, loggerFor, metrics, store, type Invocation } from '../commons/runtime';
 
 export async function handler(event: APIGatewayRequestAuthorizerEvent, context?: Context): Promise<APIGatewayAuthorizerResult> {
-  const invocation = { context, requestId: event.requestContext?.requestId };
+  const invocation: Invocation = { context, requestId: event.requestContext?.requestId };
   metrics.captureColdStartMetric();
   try {
     const userId = headerValue(event.headers, 'x-user-id');
@@ -43,7 +43,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent, context?:
 }
 
 /** API Gateway turns exactly this error into its 401 UNAUTHORIZED gateway response. */
-function refuse(invocation: Parameters<typeof loggerFor>[0], reason: string): never {
+function refuse(invocation: Invocation, reason: string): never {
   const refused: AuthorizerOutcome = 'Unauthorized';
   metrics.addMetric(refused, MetricUnit.Count, 1);
   loggerFor(invocation).info('refused', { reason });

@@ -15,12 +15,18 @@ export const store = new DynamoStore(dynamoClient, { tableName: config.tableName
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'push-get' });
 export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'PushGet', serviceName: 'push-get' });
 
+/** What a log line names of the invocation it belongs to. */
+export interface Invocation {
+  context?: Context;
+  requestId?: string;
+}
+
 /**
  * The logger with this invocation's Lambda context and correlation id on it. Called just before a
  * line is written rather than at the start of every invocation: a success writes no line, and
  * attaching both costs about 15 µs per call (docs/performance.md).
  */
-export function loggerFor({ context, requestId }: { context?: Context; requestId?: string }): Logger {
+export function loggerFor({ context, requestId }: Invocation): Logger {
   if (context) logger.addContext(context);
   logger.setCorrelationId(requestId);
   return logger;
