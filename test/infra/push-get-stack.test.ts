@@ -222,11 +222,11 @@ describe('IAM', () => {
     ]);
   });
 
-  it('handler: GetItem, BatchGetItem, Query on the table and Query on the badge index', () => {
+  it('handler: GetItem, BatchGetItem on the table and Query on the badge index only', () => {
     expect(policyStatementsOf('HandlerRole')).toEqual([
       logsStatement('Handler'),
       xrayStatement,
-      { Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'], Effect: 'Allow', Resource: tableArn() },
+      { Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'], Effect: 'Allow', Resource: tableArn() },
       { Action: 'dynamodb:Query', Effect: 'Allow', Resource: { 'Fn::Join': ['', [tableArn(), '/index/badge']] } },
     ]);
   });
