@@ -103,7 +103,6 @@ async function rawConditionalWrites(client: DynamoDBClient, tableName: string, w
             TableName: tableName,
             Item: {
               ...rawKey({ pk: `USER#floor${n}`, sk: 'SUB#floorRoom' }),
-              subId: { S: `sub-floor${n}` },
               rid: { S: 'floorRoom' },
               name: { S: 'bench' },
               unread: { N: '1' },

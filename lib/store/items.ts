@@ -8,7 +8,7 @@ import type { Message, Room, Sender, Subscription, Team } from '../domain';
 import type { Json } from '../ejson';
 import { parseIsoDateTime } from '../iso-date';
 import { isPermissionId, isSettingId } from '../settings';
-import { BADGE_INDEX_KEY, documentPointerKey, isStorableKey, keys, SUB_ID_INDEX_KEY, subscriptionPointerKey, TTL_ATTRIBUTE, VERSION_ATTRIBUTE, type Key, type PointedCollection } from './keys';
+import { BADGE_INDEX_KEY, documentPointerKey, isStorableKey, keys, subscriptionPointerKey, TTL_ATTRIBUTE, VERSION_ATTRIBUTE, type Key, type PointedCollection } from './keys';
 
 export const COLLECTIONS = [
   'users',
@@ -179,7 +179,6 @@ function subscriptionItem(id: string, doc: Document): Item {
   const archived = doc.archived === true;
   return {
     ...keys.subscription(userId, rid),
-    [SUB_ID_INDEX_KEY]: id,
     rid,
     name: optionalString(doc.name, 'name'),
     fname: optionalString(doc.fname, 'fname'),

@@ -15,9 +15,8 @@
  * | team member   | TEAM#<teamId>      | MEMBER#<userId> | rocketchat_team_member     |
  * | dept. agent   | DEPT#<departmentId>| AGENT#<agentId> | rocketchat_livechat_department_agents |
  *
- * GSIs: `badge` (sparse: only unread, non-archived subscriptions carry `badgeUser`) and
- * `bySubId` (a document's `_id` → its item, so a change-stream delete that carries only `_id` finds
- * it: subscriptions by their `_id`, team members and department agents by `documentIdIndexValue`).
+ * One GSI, `badge` (sparse: only unread, non-archived subscriptions carry `badgeUser`). A
+ * change-stream delete that carries only `_id` finds its item through a pointer item (below).
  */
 import type { Collection } from './items';
 export const PK = 'pk';
@@ -26,8 +25,6 @@ export const SK = 'sk';
 export const TTL_ATTRIBUTE = 'expiresAt';
 export const BADGE_INDEX = 'badge';
 export const BADGE_INDEX_KEY = 'badgeUser';
-export const SUB_ID_INDEX = 'bySubId';
-export const SUB_ID_INDEX_KEY = 'subId';
 
 export interface Key {
   pk: string;
@@ -107,7 +104,7 @@ export const documentPointerKey = (collection: PointedCollection, id: string): K
 /**
  * A subscription's pointer item: `SUBID#<subscription _id>` → `{userId, rid}`. A change-stream
  * delete of a subscription carries only its `_id`; this keyed item resolves it with a strongly
- * consistent read (the bySubId index is only eventually consistent).
+ * consistent read.
  */
 export const subscriptionPointerKey = (subscriptionId: string): Key => ({ pk: `SUBID#${subscriptionId}`, sk: 'SUBID' });
 /** The version (from the change's cluster time) of the change that last wrote the item. */

@@ -261,7 +261,7 @@ describe('table', () => {
     });
   });
 
-  it('has the badge (INCLUDE unread) and bySubId (KEYS_ONLY) indexes', () => {
+  it('has one index, badge (INCLUDE unread)', () => {
     s.template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
         {
@@ -269,16 +269,12 @@ describe('table', () => {
           KeySchema: [{ AttributeName: 'badgeUser', KeyType: 'HASH' }],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['unread'] },
         },
-        {
-          IndexName: 'bySubId',
-          KeySchema: [{ AttributeName: 'subId', KeyType: 'HASH' }],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
       ],
-      AttributeDefinitions: Match.arrayWith([
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
         { AttributeName: 'badgeUser', AttributeType: 'S' },
-        { AttributeName: 'subId', AttributeType: 'S' },
-      ]),
+      ],
     });
   });
 });
