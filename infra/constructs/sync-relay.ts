@@ -23,10 +23,11 @@ import { RELAY_METRIC, RELAY_METRICS_NAMESPACE, RELAY_SERVICE_NAME } from '../..
 /**
  * Everything the relay sends to the table: PutItem (versioned item writes and tombstones of the
  * apply path, dead letters), UpdateItem (lease and checkpoint), GetItem/BatchGetItem (consistent
- * reads that resolve deletes and logins, the relay's state, settings), Query (a user's tokens).
+ * reads that resolve deletes and logins, the relay's state, settings), Query (a user's tokens),
+ * Scan (after a snapshot: every item's key and version, to remove what MongoDB no longer has).
  * No index, no BatchWriteItem, no DeleteItem: deletes are tombstones.
  */
-export const SYNC_RELAY_TABLE_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+export const SYNC_RELAY_TABLE_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem'];
 
 export interface SyncRelayProps {
   table: ITable;
