@@ -144,6 +144,18 @@ describe("a snapshot's reconciliation", () => {
     expect(liveKeys(store)).toContain('SUBID#s1\u0000SUBID');
   });
 
+  it('stops at the first write that fails (the relay then stops, its checkpoint unset, and snapshots again)', async () => {
+    const failing = resnapshot(
+      BEFORE.filter(([, doc]) => doc._id !== 'u2' && doc._id !== 'r1'),
+      {
+        apply: async () => {
+          throw new Error('DynamoDB unreachable');
+        },
+      },
+    );
+    await expect(failing).rejects.toThrow('DynamoDB unreachable');
+  });
+
   it('asks MongoDB about 1,000 messages at a time and reports progress', async () => {
     const many = Array.from({ length: 2500 }, (_, n) => ({ pk: `MSG#gone${n}`, sk: 'MSG', version: IMPORT_VERSION, deleted: false }));
     const { lookups, logs, removed } = await resnapshot(BEFORE, {

@@ -62,10 +62,19 @@ export async function reconcile(options: ReconcileOptions): Promise<Partial<Reco
   const removed: Partial<Record<Collection, number>> = {};
   const count = (collection: Collection) => (removed[collection] = (removed[collection] ?? 0) + 1);
   const running = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  const settled = async () => {
+    await Promise.all(running);
+    if (failure) throw failure.error;
+  };
+  // At most `concurrency` writes at once; the first failure stops the reconciliation.
   const run = async (task: () => Promise<void>) => {
-    const done: Promise<void> = task().finally(() => running.delete(done));
+    const done: Promise<void> = task()
+      .catch((error: unknown) => void (failure ??= { error }))
+      .finally(() => running.delete(done));
     running.add(done);
     if (running.size >= options.concurrency) await Promise.race(running);
+    if (failure) throw failure.error;
   };
   const remove = (collection: Collection, id: string) =>
     run(async () => {
@@ -104,13 +113,13 @@ export async function reconcile(options: ReconcileOptions): Promise<Partial<Reco
     }
   }
   for (const collection of [...toLookUp.keys()]) await lookUp(collection);
-  await Promise.all(running);
+  await settled();
   for (const { key, collection } of derived) {
     await run(async () => {
       if (await options.tombstone(key, start)) count(collection);
     });
   }
-  await Promise.all(running);
+  await settled();
   const total = Object.values(removed).reduce((sum, n) => sum + n, 0);
   const perCollection = Object.entries(removed).map(([collection, n]) => `${collection} ${n}`);
   options.log(`  reconcile: ${scanned} items checked; removed ${total} no longer in MongoDB${total ? ` (${perCollection.join(', ')})` : ''}`);

@@ -3,8 +3,9 @@
  *
  * - Start: take the lease (one item with the checkpoint). With a checkpoint, resume after it.
  *   Without one, open the stream first (its start is fixed by the server's answer), then load a
- *   snapshot of the collections, then apply the stream from that start: a change made during the
- *   snapshot is applied again afterwards, which the versioned writes make harmless; none is lost.
+ *   snapshot of the collections (and remove what MongoDB no longer has: reconcile.ts), then apply
+ *   the stream from that start: a change made during the snapshot is applied again afterwards,
+ *   which the versioned writes make harmless; none is lost.
  * - Run: changes go to a scheduler (same document in order, different documents in parallel,
  *   bounded, merged while they wait). The checkpoint is the resume token up to which every change
  *   has been applied, written at most once per `checkpointIntervalMs`, together with the lease
