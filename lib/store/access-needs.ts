@@ -29,8 +29,9 @@ export const ACCESS_NEEDS: Record<PushFunctionName | 'relay', AccessNeeds> = {
   // The live-sync relay (infra/constructs/sync-relay.ts): PutItem (versioned item writes and
   // tombstones of the apply path, dead letters), UpdateItem (lease and checkpoint), GetItem and
   // BatchGetItem (consistent reads that resolve deletes and logins, its own state, settings), Query
-  // (a user's tokens). No index, no BatchWriteItem, no DeleteItem: deletes are tombstones.
-  relay: { table: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], indexes: {} },
+  // (a user's tokens), Scan (after a snapshot: every item's key and version, to remove what MongoDB
+  // no longer has). No index, no BatchWriteItem, no DeleteItem: deletes are tombstones.
+  relay: { table: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem'], indexes: {} },
 };
 
 /** `dynamodb:GetItem` for the SDK's `GetItemCommand` (the document client's `GetCommand` sends that too). */

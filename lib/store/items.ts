@@ -24,6 +24,12 @@ export const COLLECTIONS = [
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
+/**
+ * The order the import and the relay's snapshot load the collections in: settings first, since
+ * the login expiration decides the tokens' TTL. Derived from COLLECTIONS, so neither can miss one.
+ */
+export const LOAD_ORDER: readonly Collection[] = ['rocketchat_settings', ...COLLECTIONS.filter((collection) => collection !== 'rocketchat_settings')];
+
 export type Document = { [key: string]: Json };
 export type Item = Key & Record<string, unknown>;
 

@@ -77,6 +77,33 @@ export function collectionOfKey({ pk, sk }: Key): Collection | undefined {
   }
 }
 
+/**
+ * The document an item stands for, when its key names the document: the item a change-stream
+ * delete of that document starts from (a user, room, message, setting, permission or team
+ * document, or the `_id` pointer of a subscription, team member or department agent). Undefined
+ * for items derived from such an item (login tokens, subscriptions, team items, members, agents),
+ * which that delete removes too, and for items no collection owns.
+ */
+export function documentOfKey(key: Key): { collection: Collection; id: string } | undefined {
+  const collection = collectionOfKey(key);
+  const named = key.pk.slice(key.pk.indexOf('#') + 1);
+  if (!collection || named === '') return undefined;
+  switch (key.sk) {
+    case 'USER':
+    case 'ROOM':
+    case 'MSG':
+    case 'SETTING':
+    case 'PERMISSION':
+    case 'TEAMDOC':
+    case 'SUBID':
+      return { collection, id: named };
+    case 'DOCID':
+      return { collection, id: named.slice(collection.length + 1) };
+    default:
+      return undefined;
+  }
+}
+
 /** DynamoDB refuses keys over these sizes; an id that long cannot name any stored item. */
 const MAX_PARTITION_KEY_BYTES = 2048;
 const MAX_SORT_KEY_BYTES = 1024;
