@@ -5,6 +5,7 @@
  * The reading is behind a port (DoctorStore, lib/doctor/dynamo-doctor-store.ts); the probe of the
  * URL is lib/doctor/route.ts. Documented in docs/operations.md, "doctor".
  */
+import { ENTITIES } from '../store/keys';
 import type { DeadLetter, RelayState } from '../store/relay-store';
 import { DEFAULT_SETTINGS, type StoredSettingId } from '../settings';
 
@@ -106,53 +107,6 @@ function loginExpiration(value: unknown): Check {
     status: 'warn',
     detail: `stored value ${describe(value)} is not a positive number of days, so Rocket.Chat and push.get use ${fallback}; set Accounts_LoginExpiration (Administration → Settings → Accounts)`,
   };
-}
-
-/** The entities counted, in the order they are printed; keys.ts names their key shapes. */
-export const ENTITIES = [
-  'users',
-  'tokens',
-  'subscriptions',
-  'rooms',
-  'messages',
-  'settings',
-  'permissions',
-  'teams',
-  'team documents',
-  'team members',
-  'department agents',
-  'pointers',
-  'relay items',
-  'other',
-] as const;
-export type Entity = (typeof ENTITIES)[number];
-
-/** The entity an item's key belongs to (lib/store/keys.ts). */
-export function entityOfKey(pk: string, sk: string): Entity {
-  const kind = pk.slice(0, pk.indexOf('#') + 1);
-  switch (kind) {
-    case 'USER#':
-      return sk === 'USER' ? 'users' : sk.startsWith('TOKEN#') ? 'tokens' : sk.startsWith('SUB#') ? 'subscriptions' : 'other';
-    case 'ROOM#':
-      return 'rooms';
-    case 'MSG#':
-      return 'messages';
-    case 'SETTING#':
-      return 'settings';
-    case 'PERMISSION#':
-      return 'permissions';
-    case 'TEAM#':
-      return sk === 'TEAM' ? 'teams' : sk === 'TEAMDOC' ? 'team documents' : sk.startsWith('MEMBER#') ? 'team members' : 'other';
-    case 'DEPT#':
-      return 'department agents';
-    case 'SUBID#':
-    case 'DOCID#':
-      return 'pointers';
-    case 'SYNC#':
-      return 'relay items';
-    default:
-      return 'other';
-  }
 }
 
 export function countCheck(counts: ItemCounts): Check {

@@ -3,10 +3,10 @@
  * keys for the counts, and the relay's state and dead letters through RelayStore.
  */
 import { BatchGetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { keys, TOMBSTONE_ATTRIBUTE } from '../store/keys';
+import { entityOfKey, keys, TOMBSTONE_ATTRIBUTE } from '../store/keys';
 import { RelayStore, type DeadLetter, type RelayState } from '../store/relay-store';
 import { STORED_SETTING_IDS } from '../settings';
-import { entityOfKey, type DoctorStore, type ItemCounts, type StoredSettings } from './checks';
+import { type DoctorStore, type ItemCounts, type StoredSettings } from './checks';
 
 export class DynamoDoctorStore implements DoctorStore {
   private readonly relay: RelayStore;
@@ -20,12 +20,14 @@ export class DynamoDoctorStore implements DoctorStore {
 
   async settings(): Promise<StoredSettings> {
     const found: StoredSettings = {};
+    const idOf = new Map(STORED_SETTING_IDS.map((id) => [keys.setting(id).pk, id]));
     let wanted: Record<string, unknown>[] = STORED_SETTING_IDS.map((id) => ({ ...keys.setting(id) }));
     while (wanted.length > 0) {
       const { Responses, UnprocessedKeys } = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: wanted, ConsistentRead: true } } }));
       for (const item of Responses?.[this.tableName] ?? []) {
-        if (item[TOMBSTONE_ATTRIBUTE] !== undefined) continue;
-        found[String(item.pk).slice('SETTING#'.length) as keyof StoredSettings] = item.value;
+        const id = idOf.get(String(item.pk));
+        if (id === undefined || item[TOMBSTONE_ATTRIBUTE] !== undefined) continue;
+        found[id] = item.value;
       }
       wanted = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
     }
