@@ -13,7 +13,8 @@ import { RelayStore } from '../../lib/store/relay-store';
 import { freePort } from '../../local/engine';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { runToEnd } from '../support/cli';
-import { DEMO_FIXTURES, endpoint, freshTable, testClient } from '../support/dynamo';
+import { DEMO_FIXTURES, endpoint, freshTable } from '../support/dynamo';
+import { patientClient } from '../support/patient-client';
 import { startStandInRocketChat, type StandIn } from '../support/stand-in-rocketchat';
 
 interface Report {
@@ -45,7 +46,7 @@ let client: DynamoDBDocumentClient;
 let standIn: StandIn;
 
 beforeAll(async () => {
-  client = testClient();
+  client = patientClient();
   standIn = await startStandInRocketChat();
 });
 

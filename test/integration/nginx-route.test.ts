@@ -15,7 +15,8 @@ import { DynamoStore } from '../../lib/store/dynamo-store';
 import { freePort } from '../../local/engine';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { eventually, listening, REPO, runToEnd } from '../support/cli';
-import { DEMO_FIXTURES, endpoint, freshTable, testClient } from '../support/dynamo';
+import { DEMO_FIXTURES, endpoint, freshTable } from '../support/dynamo';
+import { patientClient } from '../support/patient-client';
 import { SEED_ANSWER } from '../support/seed';
 import { STAND_IN_HEADER, startStandInRocketChat, type StandIn } from '../support/stand-in-rocketchat';
 
@@ -58,7 +59,7 @@ describe.skipIf(!NGINX)(
     let front: string;
 
     beforeAll(async () => {
-      const client = testClient();
+      const client = patientClient();
       const tableName = await freshTable(client, 'nginx-route');
       stack = await startLocalStack({ fixturesDir: DEMO_FIXTURES, port: 0, endpoint: endpoint(), tableName });
       standIn = await startStandInRocketChat();
