@@ -28,12 +28,14 @@ const METHOD_ARN = `arn:aws:execute-api:local:000000000000:local/${STAGE}/GET/ap
 export function createLocalApi({ authorizer, handler, log }: LocalApiOptions): Server {
   const server = createServer((request, response) => {
     const started = performance.now();
+    // API Gateway names every answer with the request's id (doctor --url looks for it); so does this stand-in.
+    const requestId = randomUUID();
     // The body is never read (a GET may carry a Content-Type and no body); drain it.
     request.resume();
-    route(request, authorizer, handler)
+    route(request, requestId, authorizer, handler)
       .catch(() => answer(500, INTERNAL_ERROR_BODY))
       .then((result) => {
-        send(response, result);
+        send(response, result, requestId);
         log?.(`${request.method} ${pathOf(request)} ${result.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
       });
   });
@@ -53,13 +55,15 @@ export function createLocalApi({ authorizer, handler, log }: LocalApiOptions): S
             ? [408, 'Request Timeout', { success: false, error: 'Request timeout' }]
             : [400, 'Bad Request', { success: false, error: 'Bad request' }];
     const text = JSON.stringify(body);
-    const headers = Object.entries({ ...JSON_HEADERS, 'Content-Length': Buffer.byteLength(text), Connection: 'close' }).map(([name, value]) => `${name}: ${value}\r\n`);
+    const headers = Object.entries({ ...JSON_HEADERS, 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': randomUUID(), Connection: 'close' }).map(
+      ([name, value]) => `${name}: ${value}\r\n`,
+    );
     socket.end(`HTTP/1.1 ${status} ${reason}\r\n${headers.join('')}\r\n${text}`);
   });
   return server;
 }
 
-async function route(request: IncomingMessage, authorizer: Authorizer, handler: Handler): Promise<APIGatewayProxyResult> {
+async function route(request: IncomingMessage, requestId: string, authorizer: Authorizer, handler: Handler): Promise<APIGatewayProxyResult> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   if (!ROUTE.test(url.pathname)) {
     return answer(404, { success: false, error: 'Not found' });
@@ -75,7 +79,7 @@ async function route(request: IncomingMessage, authorizer: Authorizer, handler: 
     httpMethod: 'GET',
     path: url.pathname,
     protocol: `HTTP/${request.httpVersion}`,
-    requestId: randomUUID(),
+    requestId,
     requestTimeEpoch: Date.now(),
     resourceId: 'local',
     resourcePath: PUSH_GET_RESOURCE,
@@ -116,9 +120,9 @@ function answer(statusCode: number, body: unknown): APIGatewayProxyResult {
   return { statusCode, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
 }
 
-function send(response: ServerResponse, result: APIGatewayProxyResult): void {
+function send(response: ServerResponse, result: APIGatewayProxyResult, requestId: string): void {
   const body = result.body ?? '';
-  response.writeHead(result.statusCode, { ...stringHeaders(result.headers), 'Content-Length': Buffer.byteLength(body) });
+  response.writeHead(result.statusCode, { ...stringHeaders(result.headers), 'Content-Length': Buffer.byteLength(body), 'x-amzn-RequestId': requestId });
   response.end(body);
 }
 

@@ -202,6 +202,24 @@ describe('the local API over HTTP', () => {
     });
   });
 
+  describe('x-amzn-RequestId, as API Gateway sends it on every answer (doctor --url looks for it)', () => {
+    const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+    it('is on successes, refusals, unknown paths and parser refusals, a new id each time', async () => {
+      const answers = [
+        await raw(stack.url, 'GET', `${PATH}?id=${SEED_ID}`, RODRIQ),
+        await raw(stack.url, 'GET', `${PATH}?id=${SEED_ID}`, RODRIQ),
+        await raw(stack.url, 'GET', `${PATH}?id=${SEED_ID}`),
+        await raw(stack.url, 'GET', '/api/v1/me', RODRIQ),
+        await raw(stack.url, 'FOO', `${PATH}?id=${SEED_ID}`, RODRIQ),
+      ];
+      expect(answers.map(({ status }) => status)).toStrictEqual([200, 200, 401, 404, 405]);
+      const ids = answers.map(({ headers }) => headers['x-amzn-requestid']);
+      for (const id of ids) expect(id).toMatch(UUID);
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+  });
+
   describe('other paths and methods', () => {
     it.each(['/', '/api/v1/push.got', '/api/v1/push.get/extra', '/api/v1/pushXget', '/api/v1/me', '/prod/api/v2/push.get', '/api/v1/push.get.json'])('GET %s → 404', async (path) => {
       const response = await fetch(url(`${path}?id=${SEED_ID}`), { headers: RODRIQ });

@@ -7,7 +7,7 @@ import { loginTokenExpiresAt, type AuthUser, type StoredLoginToken } from '../au
 import type { Message, Room, Sender, Subscription, Team } from '../domain';
 import type { Json } from '../ejson';
 import { parseIsoDateTime } from '../iso-date';
-import { isPermissionId, isSettingId } from '../settings';
+import { isPermissionId, isStoredSettingId } from '../settings';
 import { BADGE_INDEX_KEY, documentPointerKey, isStorableKey, keys, subscriptionPointerKey, TTL_ATTRIBUTE, VERSION_ATTRIBUTE, type Key, type PointedCollection } from './keys';
 
 export const COLLECTIONS = [
@@ -73,7 +73,7 @@ function mapDocument(collection: Collection, id: string, doc: Document, context:
     case 'rocketchat_message':
       return { entity: 'message', items: [messageItem(id, doc)] };
     case 'rocketchat_settings':
-      return isSettingId(id) ? { entity: 'setting', items: [{ ...keys.setting(id), value: doc.value ?? null }] } : { items: [] };
+      return isStoredSettingId(id) ? { entity: 'setting', items: [{ ...keys.setting(id), value: doc.value ?? null }] } : { items: [] };
     case 'rocketchat_permissions':
       return isPermissionId(id) ? { entity: 'permission', items: [{ ...keys.permission(id), roles: stringList(doc.roles, 'roles') }] } : { items: [] };
     case 'rocketchat_team':

@@ -104,6 +104,53 @@ export function documentOfKey(key: Key): { collection: Collection; id: string } 
   }
 }
 
+/** Entities by key shape, for `npm run doctor`'s counts (in the order it prints them). */
+export const ENTITIES = [
+  'users',
+  'tokens',
+  'subscriptions',
+  'rooms',
+  'messages',
+  'settings',
+  'permissions',
+  'teams',
+  'team documents',
+  'team members',
+  'department agents',
+  'pointers',
+  'relay items',
+  'other',
+] as const;
+export type Entity = (typeof ENTITIES)[number];
+
+/** The entity an item's key belongs to. */
+export function entityOfKey(pk: string, sk: string): Entity {
+  const kind = pk.slice(0, pk.indexOf('#') + 1);
+  switch (kind) {
+    case 'USER#':
+      return sk === 'USER' ? 'users' : sk.startsWith('TOKEN#') ? 'tokens' : sk.startsWith('SUB#') ? 'subscriptions' : 'other';
+    case 'ROOM#':
+      return 'rooms';
+    case 'MSG#':
+      return 'messages';
+    case 'SETTING#':
+      return 'settings';
+    case 'PERMISSION#':
+      return 'permissions';
+    case 'TEAM#':
+      return sk === 'TEAM' ? 'teams' : sk === 'TEAMDOC' ? 'team documents' : sk.startsWith('MEMBER#') ? 'team members' : 'other';
+    case 'DEPT#':
+      return 'department agents';
+    case 'SUBID#':
+    case 'DOCID#':
+      return 'pointers';
+    case 'SYNC#':
+      return 'relay items';
+    default:
+      return 'other';
+  }
+}
+
 /** DynamoDB refuses keys over these sizes; an id that long cannot name any stored item. */
 const MAX_PARTITION_KEY_BYTES = 2048;
 const MAX_SORT_KEY_BYTES = 1024;

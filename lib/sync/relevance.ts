@@ -6,7 +6,7 @@
  * reads and fails when one is missing here.
  */
 import { COLLECTIONS, type Collection } from '../store/items';
-import { PERMISSION_IDS, SETTING_IDS } from '../settings';
+import { PERMISSION_IDS, STORED_SETTING_IDS } from '../settings';
 import type { ChangeEvent } from './change-event';
 
 /** Dotted paths the mapping reads, per collection; `'all'`: the document is stored whole. */
@@ -24,7 +24,7 @@ export const READ_FIELDS: Readonly<Record<Collection, readonly string[] | 'all'>
 
 /** Collections where only some documents matter (by `_id`); every other document is skipped. */
 export const WATCHED_IDS: Readonly<Partial<Record<Collection, readonly string[]>>> = {
-  rocketchat_settings: SETTING_IDS,
+  rocketchat_settings: STORED_SETTING_IDS,
   rocketchat_permissions: PERMISSION_IDS,
 };
 

@@ -120,6 +120,14 @@ describe('export formats', () => {
     expect(emptySiteUrl.warnings).toStrictEqual([expect.stringMatching(/^setting Site_Url is missing: /)]);
   });
 
+  it('keeps Push_request_content_from_server, which push.get never reads but doctor checks', async () => {
+    const dir = await exportDir({ 'rocketchat_settings.json': `${JSON.stringify({ _id: 'Push_request_content_from_server', value: false })}\n` });
+    const { tableName, store } = await storeFor('import-diagnostic');
+    const summary = await importExport(store, dir);
+    expect(summary.items).toStrictEqual({ setting: 1 });
+    expect(await scan(tableName)).toMatchObject([{ ...keys.setting('Push_request_content_from_server'), value: false }]);
+  });
+
   it.each([
     ['malformed JSON', 'rocketchat_message.json', `${JSON.stringify(message('a'))}\n{"_id": "b",\n`, 'rocketchat_message.json:2'],
     ['a document without _id', 'rocketchat_room.json', '{"t":"c","name":"x"}\n', 'rocketchat_room.json:1'],

@@ -140,15 +140,16 @@ describe('filtering by updateDescription', () => {
     expect([isRelevantChange(change), passesServer([change]).length]).toStrictEqual([true, 1]);
   });
 
-  it('settings and permissions: only the ids push.get reads', () => {
+  it('settings and permissions: only the ids push.get reads, and the ones doctor checks', () => {
     const changes = [
       event('rocketchat_settings', 'update', { value: 1 }, 'Site_Url'),
       event('rocketchat_settings', 'update', { value: 1 }, 'Other'),
       event('rocketchat_permissions', 'insert', {}, 'view-c-room'),
       event('rocketchat_permissions', 'insert', {}, 'other'),
+      event('rocketchat_settings', 'update', { value: false }, 'Push_request_content_from_server'),
     ];
-    expect(changes.map(isRelevantChange)).toStrictEqual([true, false, true, false]);
-    expect(passesServer(changes.map((change, n) => ({ ...change, _id: n })))).toStrictEqual([0, 2]);
+    expect(changes.map(isRelevantChange)).toStrictEqual([true, false, true, false, true]);
+    expect(passesServer(changes.map((change, n) => ({ ...change, _id: n })))).toStrictEqual([0, 2, 4]);
   });
 
   it('the server and isRelevantChange agree on any event (property)', () => {
