@@ -2,9 +2,10 @@
  * What the operator's commands (`npm start`, `npm run import`, `npm run sync`, `npm run bench`) share: the Node version check,
  * `--help` generated from the option table, and usage errors that point to `--help` (exit 2).
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import semver from 'semver';
+// A JSON import, not a file read beside import.meta.url: the sync relay's CommonJS bundle (npm run build:sync) uses this module too.
+import manifest from '../package.json' with { type: 'json' };
 
 // The AWS SDK's notice about future Node releases is noise in a local tool; set before any client exists.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -44,7 +45,6 @@ export type ParsedOptions = Record<string, string | boolean | undefined>;
 
 /** The Node versions every installed package supports: the `engines` field of package.json. */
 export function requiredNode(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { engines: { node: string } };
   return manifest.engines.node;
 }
 
