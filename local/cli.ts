@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import semver from 'semver';
+import { planTarget, TargetError, type TargetOptions } from '../lib/store/target';
 // A JSON import, not a file read beside import.meta.url: the sync relay's CommonJS bundle (npm run build:sync) uses this module too.
 import manifest from '../package.json' with { type: 'json' };
 
@@ -125,6 +126,23 @@ export function parseCommand(spec: CommandSpec, argv: string[] = process.argv.sl
     }
   }
   return { values, positionals };
+}
+
+/**
+ * The target options of a parsed command line (TARGET_OPTIONS), checked at once: a malformed
+ * --endpoint, or --region/--profile with --endpoint, is a usage error before any work.
+ */
+export function targetOptions(values: ParsedOptions): TargetOptions {
+  const options: TargetOptions = {};
+  for (const name of ['endpoint', 'region', 'profile', 'table'] as const) {
+    if (typeof values[name] === 'string') options[name] = values[name];
+  }
+  try {
+    planTarget(options);
+  } catch (error) {
+    throw error instanceof TargetError ? new UsageError(error.message) : error;
+  }
+  return options;
 }
 
 /** node:util's messages suggest `--` tricks; say plainly what is wrong. */

@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCAL_ENGINE_ACCESS } from '../lib/store/client';
 import { DEFAULT_TABLE_NAME } from '../lib/store/table-name';
-import { planTarget, TARGET_OPTIONS, TargetError } from '../lib/store/target';
-import { checkNode, parseCommandLine, runCommand, UsageError, type CommandSpec } from './cli';
+import { planTarget, TARGET_OPTIONS } from '../lib/store/target';
+import { checkNode, parseCommandLine, runCommand, targetOptions, UsageError, type CommandSpec } from './cli';
 import { whenLaunchersEnd } from './launchers';
 import { PortInUseError, startLocalStack, type LocalStack } from './stack';
 import { startLocalRelay, type LocalRelay } from './sync';
@@ -66,12 +66,7 @@ async function main(): Promise<void> {
   const port = portNumber('--port', (values.port as string | undefined) ?? '3000');
   const dbPort = values['db-port'] === undefined ? undefined : portNumber('--db-port', values['db-port'] as string);
   const endpoint = values.endpoint as string | undefined;
-  let tableName: string;
-  try {
-    tableName = planTarget({ endpoint, table: values.table as string | undefined }).tableName;
-  } catch (error) {
-    throw error instanceof TargetError ? new UsageError(error.message) : error;
-  }
+  const tableName = planTarget(targetOptions(values)).tableName;
   if (endpoint !== undefined) {
     if (dbPort !== undefined || values.engine !== undefined) throw new UsageError('--db-port and --engine choose the embedded database; --endpoint uses yours instead');
   }

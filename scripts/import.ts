@@ -11,7 +11,7 @@ import { DynamoStore } from '../lib/store/dynamo-store';
 import { RelayStore } from '../lib/store/relay-store';
 import { DEFAULT_TABLE_NAME } from '../lib/store/table-name';
 import { planTarget, resolveTarget, TARGET_OPTIONS, TargetError, type Target } from '../lib/store/target';
-import { parseCommand, runCommand, type CommandSpec } from '../local/cli';
+import { parseCommand, runCommand, targetOptions, type CommandSpec } from '../local/cli';
 
 const COMMAND: CommandSpec = {
   name: 'npm run import',
@@ -49,12 +49,7 @@ async function main(): Promise<void> {
   const dir = resolve(positionals[0]!);
   const dryRun = values['dry-run'] === true;
   const touchesTable = !dryRun || values.prune === true;
-  const options = {
-    endpoint: values.endpoint as string | undefined,
-    region: values.region as string | undefined,
-    profile: values.profile as string | undefined,
-    table: values.table as string | undefined,
-  };
+  const options = targetOptions(values);
   const table = planTarget(options).tableName;
   // The region, credentials and table are checked before the long read; the table is created only after it.
   const target = touchesTable ? await resolveTarget(options, { create: true, patient: true }) : undefined;

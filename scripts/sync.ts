@@ -8,7 +8,7 @@ import { DynamoStore } from '../lib/store/dynamo-store';
 import { resolveTarget, TARGET_OPTIONS, type TargetOptions } from '../lib/store/target';
 import { replayFile } from '../lib/sync/replay';
 import { connectRelay } from '../lib/sync/relay';
-import { parseCommandLine, runCommand, UsageError, type CommandSpec } from '../local/cli';
+import { parseCommandLine, runCommand, targetOptions, UsageError, type CommandSpec } from '../local/cli';
 
 const COMMAND: CommandSpec = {
   name: 'npm run sync',
@@ -72,12 +72,7 @@ async function main(): Promise<void> {
   if (!(concurrency >= 1 && concurrency <= 256)) {
     throw new UsageError(`--concurrency must be a whole number from 1 to 256, got "${concurrencyText}"`);
   }
-  const target: TargetOptions = {
-    endpoint: values.endpoint as string | undefined,
-    region: values.region as string | undefined,
-    profile: values.profile as string | undefined,
-    table: values.table as string | undefined,
-  };
+  const target = targetOptions(values);
   if (mongoUrl) {
     const daysText = (values['snapshot-message-days'] as string | undefined) ?? '30';
     const messageDays = /^\d+$/.test(daysText) ? Number(daysText) : NaN;

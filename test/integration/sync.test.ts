@@ -175,6 +175,14 @@ describe('the replay CLI refuses bad input before writing', () => {
     expect(stderr).not.toContain('secret');
   });
 
+  it('--region with --endpoint is a usage error (exit 2): a local engine is always region "local"', async () => {
+    const { code, stdout, stderr } = await runSyncCli(['--from-file', 'x.jsonl', '--endpoint', endpoint(), '--region', 'us-east-1']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('npm run sync: --region chooses an AWS account; with --endpoint every command uses region "local"');
+    expect(stderr).toContain('npm run sync -- --help');
+  });
+
   it('--from-file is required', async () => {
     const { code, stderr } = await runSyncCli(['--table', 'x']);
     expect(code).toBe(2);
