@@ -20,6 +20,7 @@ import { ChangeApplier } from '../lib/sync/apply';
 import type { ChangeEvent } from '../lib/sync/change-event';
 import { isRelevantChange } from '../lib/sync/relevance';
 import { forEachInDocumentOrder } from '../lib/sync/replay';
+import { checkNode, parseCommandLine, runCommand, type CommandSpec } from '../local/cli';
 import { startEngine } from '../local/engine';
 import { ChangeLog, messageSent, type UnreadSetting } from '../test/support/change-events';
 import { loaderClient } from '../local/engine';
@@ -196,11 +197,24 @@ export function renderSync(r: SyncBenchResults): string {
   ].join('\n');
 }
 
+const COMMAND: CommandSpec = {
+  name: 'npm run bench:sync',
+  summary:
+    'The live-sync part of npm run bench alone, on its own DynamoDB Local (in memory): apply throughput against raw\n' +
+    'conditional writes, lag of a burst, DynamoDB writes per message by room size. Writes bench/results-sync.json and .md.',
+  options: {
+    quick: { type: 'boolean', description: 'smaller rooms and bursts (figures less stable)', default: 'off: the full sizes' },
+  },
+  examples: ['npm run bench:sync -- --quick', 'npm run bench:sync'],
+};
+
 /** `npm run bench:sync [-- --quick]`: this part alone, on its own engine. */
 async function standalone(): Promise<void> {
+  checkNode(COMMAND.name);
+  const options = parseCommandLine(COMMAND);
   const engine = await startEngine('dynamodb-local');
   try {
-    const results = await runSyncBench(engine.endpoint, process.argv.includes('--quick'), (line) => process.stderr.write(`[bench sync] ${line}\n`));
+    const results = await runSyncBench(engine.endpoint, options.quick === true, (line) => process.stderr.write(`[bench sync] ${line}\n`));
     const report = renderSync(results);
     await writeFile(join(REPO_ROOT, 'bench', 'results-sync.json'), `${JSON.stringify({ generatedAt: new Date().toISOString(), ...results }, null, 2)}\n`);
     await writeFile(join(REPO_ROOT, 'bench', 'results-sync.md'), `# Latest sync benchmark\n\n${report}\n`);
@@ -211,8 +225,5 @@ async function standalone(): Promise<void> {
 }
 
 if (process.argv[1]?.endsWith('bench/sync.ts')) {
-  standalone().catch((error: unknown) => {
-    process.stderr.write(`sync bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  });
+  runCommand(COMMAND, standalone);
 }
