@@ -119,7 +119,14 @@ describe('authorizer outcomes', () => {
       await expect(handler(refusal, context)).rejects.toThrow('Unauthorized');
       const lines = write.mock.calls.map(([chunk]) => String(chunk)).filter((line) => line.includes('"refused"'));
       expect(lines).toHaveLength(1);
-      expect(JSON.parse(lines[0]!)).toMatchObject({ message: 'refused', reason: 'invalid login', correlation_id: refusal.requestContext.requestId, function_request_id: 'lambda-request-1' });
+      expect(JSON.parse(lines[0]!)).toMatchObject({
+        message: 'refused',
+        reason: 'token-unknown',
+        userId: RODRIQ['X-User-Id'],
+        platform: 'other',
+        correlation_id: refusal.requestContext.requestId,
+        function_request_id: 'lambda-request-1',
+      });
     } finally {
       write.mockRestore();
       logger.setLogLevel('SILENT');
