@@ -62,3 +62,8 @@ export function outcomeOf(reason: Reason): Outcome {
 export function isReason(value: unknown): value is Reason {
   return typeof value === 'string' && Object.hasOwn(REASONS, value);
 }
+
+/** A failure's reason: a DynamoDB (AWS SDK) error carries the service's response metadata; anything else is ours. */
+export function failureReason(error: unknown): Reason {
+  return typeof error === 'object' && error !== null && '$metadata' in error ? 'store-error' : 'internal-error';
+}

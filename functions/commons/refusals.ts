@@ -8,23 +8,14 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { headerValue } from '../../lib/headers';
 import { outcomeOf, type Reason } from '../../lib/reasons';
-import { clientOf, type Platform } from '../../lib/user-agent';
+export { failureReason } from '../../lib/reasons';
+import { clientOf } from '../../lib/user-agent';
+import { notifyRefusal, type RefusalFields } from './refusal-listeners';
 import { REFUSAL_DIMENSIONS } from './outcomes';
 import { errorFields, loggerFor, metrics, type Invocation } from './runtime';
 
 /** Ids come from the request (headers, query): a hostile one must not make a log line large. */
 const MAX_ID_LENGTH = 64;
-
-/** What a refusal's line says; the same fields the local API prints and the saved queries read. */
-export interface RefusalFields {
-  reason: Reason;
-  userId?: string;
-  messageId?: string;
-  /** Milliseconds since API Gateway received the request (its requestTimeEpoch). */
-  latencyMs?: number;
-  platform: Platform;
-  version?: string;
-}
 
 /** What the functions know of a request when they refuse it. */
 export interface RequestFacts {
@@ -32,15 +23,6 @@ export interface RequestFacts {
   requestTimeEpoch?: number;
   userId?: string;
   messageId?: string;
-}
-
-type Listener = (requestId: string | undefined, fields: RefusalFields) => void;
-const listeners = new Set<Listener>();
-
-/** The local API's access log listens here to print the reason (the deployed functions have no listener). */
-export function onRefusal(listener: Listener): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
 }
 
 /** One log line and one metric line for a request that did not succeed; `error` for a failure (its name and message, never a value). */
@@ -69,13 +51,8 @@ export function logRefusal(invocation: Invocation, reason: Reason, request: Requ
   const logger = loggerFor(invocation);
   if (error === undefined) logger.info('refused', { ...fields });
   else logger.error('failed', { ...fields, ...errorFields(error) });
-  for (const listener of listeners) listener(invocation.requestId, fields);
+  notifyRefusal(invocation.requestId, fields);
   return fields;
-}
-
-/** A DynamoDB (AWS SDK) error carries the service's response metadata; anything else is ours. */
-export function failureReason(error: unknown): Reason {
-  return typeof error === 'object' && error !== null && '$metadata' in error ? 'store-error' : 'internal-error';
 }
 
 function bounded(id: string | undefined): string | undefined {
