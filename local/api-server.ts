@@ -9,7 +9,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyR
 import { deliveredContext } from '../functions/commons/authorizer-context';
 import { authorizerRequestEvent, proxyRequestEvent, PUSH_GET_RESOURCE, restRequest, type RestRequestContext } from '../functions/commons/rest-api-events';
 import { INTERNAL_ERROR_BODY, JSON_HEADERS, unauthorizedBody } from '../functions/commons/http';
-import { onRefusal, type RefusalFields } from '../functions/commons/refusal-listeners';
+import { loggableId, onRefusal, type RefusalFields } from '../functions/commons/refusal-listeners';
 import { headerValue } from '../lib/headers';
 
 export type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
@@ -85,10 +85,10 @@ function reasonOf(status: number, refusal: RefusalFields | undefined, request: I
   return status === 401 && ROUTE.test(pathOf(request)) ? 'credentials-missing' : '-';
 }
 
-/** The user id as the function saw it, else the X-User-Id header (bounded: it is the client's). */
+/** The user id as the function logged it, else the X-User-Id header when it looks like an id (loggableId). */
 function userOf(refusal: RefusalFields | undefined, request: IncomingMessage): string {
   const header = request.headers['x-user-id'];
-  return refusal?.userId ?? ((typeof header === 'string' && header.slice(0, 64)) || '-');
+  return (refusal ? refusal.userId : loggableId(typeof header === 'string' ? header : undefined)) ?? '-';
 }
 
 async function route(request: IncomingMessage, requestId: string, authorizer: Authorizer, handler: Handler): Promise<APIGatewayProxyResult> {

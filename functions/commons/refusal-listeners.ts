@@ -30,3 +30,12 @@ export function onRefusal(listener: RefusalListener): () => void {
 export function notifyRefusal(requestId: string | undefined, fields: RefusalFields): void {
   for (const listener of listeners) listener(requestId, fields);
 }
+
+/**
+ * An id from the request (X-User-Id, the id parameter) as a log line may carry it: Rocket.Chat's
+ * ids are short and alphanumeric (17 characters), a login token is 43 characters with `-` and `_`.
+ * Anything else (a client that sends its token where the id goes) is left out.
+ */
+export function loggableId(id: string | undefined): string | undefined {
+  return id !== undefined && /^[A-Za-z0-9]{1,32}$/.test(id) ? id : undefined;
+}

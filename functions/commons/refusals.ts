@@ -10,12 +10,9 @@ import { headerValue } from '../../lib/headers';
 import { outcomeOf, type Reason } from '../../lib/reasons';
 export { failureReason } from '../../lib/reasons';
 import { clientOf } from '../../lib/user-agent';
-import { notifyRefusal, type RefusalFields } from './refusal-listeners';
+import { loggableId, notifyRefusal, type RefusalFields } from './refusal-listeners';
 import { REFUSAL_DIMENSIONS } from './outcomes';
 import { errorFields, loggerFor, metrics, type Invocation } from './runtime';
-
-/** Ids come from the request (headers, query): a hostile one must not make a log line large. */
-const MAX_ID_LENGTH = 64;
 
 /** What the functions know of a request when they refuse it. */
 export interface RequestFacts {
@@ -42,8 +39,8 @@ export function logRefusal(invocation: Invocation, reason: Reason, request: Requ
   const { platform, version } = clientOf(headerValue(request.headers, 'user-agent'));
   const fields: RefusalFields = {
     reason,
-    userId: bounded(request.userId),
-    messageId: bounded(request.messageId),
+    userId: loggableId(request.userId),
+    messageId: loggableId(request.messageId),
     latencyMs: request.requestTimeEpoch === undefined ? undefined : Math.max(0, Date.now() - request.requestTimeEpoch),
     platform,
     version,
@@ -53,8 +50,4 @@ export function logRefusal(invocation: Invocation, reason: Reason, request: Requ
   else logger.error('failed', { ...fields, ...errorFields(error) });
   notifyRefusal(invocation.requestId, fields);
   return fields;
-}
-
-function bounded(id: string | undefined): string | undefined {
-  return id === undefined || id === '' ? undefined : id.slice(0, MAX_ID_LENGTH);
 }
