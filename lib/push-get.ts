@@ -2,10 +2,11 @@
  * The push.get use case: validate the query, load what the notification needs in two sequential
  * store steps (the message, then everything else at once), check access, build the answer.
  */
-import { canAccessRoom, type AccessFacts } from './access';
+import { decideRoomAccess, type AccessDecision, type AccessFacts } from './access';
 import type { Message, Receiver, Room, Sender, Subscription, TeamFacts } from './domain';
 import { MessageNotFound, NotAllowed, RoomNotFound, SenderNotFound } from './errors';
 import { buildNotification, type Notification } from './notification/build';
+import type { MessageAbsence } from './reasons';
 import type { Permissions, PushSettings } from './settings';
 
 export interface DeploymentConfig {
@@ -24,8 +25,8 @@ export interface MessageContext {
 
 /** The use case's port: what it reads from a store (lib/store/dynamo-store.ts implements it). */
 export interface PushGetStore {
-  /** The message, read consistently (the push arrives right after it was written); undefined when missing or hidden. */
-  message(messageId: string): Promise<Message | undefined>;
+  /** The message, read consistently (the push arrives right after it was written), or why there is none. */
+  findMessage(messageId: string): Promise<Message | { absent: MessageAbsence }>;
   /** Room, the receiver's subscription, the sender, the badge and the deployment's settings and permissions. */
   messageContext(message: Message, receiverId: string, senderId: string | undefined): Promise<MessageContext>;
   /** A room and the user's subscription to it (discussion parents, team main rooms). */
@@ -42,19 +43,29 @@ export interface PushGetAnswer {
   success: true;
 }
 
-export async function getPushNotification(store: PushGetStore, receiver: Receiver, messageId: string): Promise<PushGetAnswer> {
-  const message = await store.message(messageId);
-  if (!message) {
-    throw new MessageNotFound();
+/** What the use case found on its way, for `npm run explain`; the functions pass none. */
+export interface PushGetTrace {
+  message?: Message;
+  context?: MessageContext;
+  access?: AccessDecision;
+}
+
+export async function getPushNotification(store: PushGetStore, receiver: Receiver, messageId: string, trace?: PushGetTrace): Promise<PushGetAnswer> {
+  const message = await store.findMessage(messageId);
+  if ('absent' in message) {
+    throw new MessageNotFound(message.absent);
   }
   const senderId = senderIdOf(message);
   const context = await store.messageContext(message, receiver.id, senderId);
+  if (trace) Object.assign(trace, { message, context });
   const { room, subscription, sender, badge, config } = context;
   if (!room) {
     throw new RoomNotFound();
   }
-  if (!(await canAccessRoom(room, receiver, config.permissions, accessFacts(store, receiver.id, room, subscription)))) {
-    throw new NotAllowed();
+  const access = await decideRoomAccess(room, receiver, config.permissions, accessFacts(store, receiver.id, room, subscription));
+  if (trace) trace.access = access;
+  if (!access.allowed) {
+    throw new NotAllowed(access.reason);
   }
   if (!sender) {
     throw new SenderNotFound();

@@ -314,13 +314,13 @@ describe('npm start (local/start.ts)', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/json');
     expect(await response.text()).toBe(SEED_TEXT);
-    await cli.waitFor(/GET \/api\/v1\/push\.get 200 [\d.]+ms/);
+    await cli.waitFor(/GET \/api\/v1\/push\.get 200 ok user=d26x6zSkaPSe5gCyy [\d.]+ms/);
 
     cli.child.kill('SIGINT');
     const { code } = await cli.exited;
     expect(code).toBe(0);
     expect(cli.output()).toMatch(/Stopped\.\s*$/);
-    // The request log names method, path, status and time only: never a token.
+    // The request log names method, path, status, reason, user id and time only: never a token.
     expect(cli.output()).not.toContain(RODRIQ['X-Auth-Token']);
     await expect(fetch(`${base}${PATH}?id=${SEED_ID}`)).rejects.toThrow();
   });

@@ -18,6 +18,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AuthUser, StoredLoginToken } from '../auth';
 import type { Message, Room, Subscription, TeamFacts } from '../domain';
 import type { DeploymentConfig, MessageContext, PushGetStore } from '../push-get';
+import type { MessageAbsence } from '../reasons';
 import { resolvePermissions, resolveSettings, PERMISSION_IDS, SETTING_IDS, type PermissionId, type SettingId } from '../settings';
 import { LOGIN_EXPIRATION_KEY, PERMISSION_KEYS, SETTING_KEYS } from './config-keys';
 import { toAuthUser, toLoginToken, toMessage, toRoom, toSender, toSubscription, toTeam, type Item } from './items';
@@ -35,6 +36,8 @@ export interface StoreOptions {
 export interface LoginFacts {
   user?: AuthUser;
   token?: StoredLoginToken;
+  /** No token item, but its tombstone: the token was removed (logged out). Read with the token item, at no extra cost. */
+  tokenRevoked: boolean;
   loginExpirationDays: number;
 }
 
@@ -99,13 +102,21 @@ export class DynamoStore implements PushGetStore, SyncStore {
   async loginFacts(userId: string, hashedToken: string): Promise<LoginFacts> {
     const tokenKey = keys.token(userId, hashedToken);
     const cachedDays = this.freshLoginExpirationDays();
-    const found = await this.batchGet(cachedDays === undefined ? [tokenKey, LOGIN_EXPIRATION_KEY] : [tokenKey]);
-    const token = found.get(keyString(tokenKey));
+    const found = await this.batchGet(cachedDays === undefined ? [tokenKey, LOGIN_EXPIRATION_KEY] : [tokenKey], true);
+    const item = found.get(keyString(tokenKey));
+    const revoked = isTombstone(item);
+    const token = revoked ? undefined : item;
     return {
       user: token && toAuthUser(userId, token),
       token: token && toLoginToken(token),
+      tokenRevoked: revoked,
       loginExpirationDays: cachedDays ?? this.cacheLoginExpiration(found),
     };
+  }
+
+  /** Whether the user's item exists: asked only after a refusal, to tell an unknown user from an unknown token. */
+  async userExists(userId: string): Promise<boolean> {
+    return (await this.getItem(keys.user(userId))) !== undefined;
   }
 
   /** Rocket.Chat's `Accounts_LoginExpiration` in days (one GetItem when not cached). */
@@ -121,17 +132,29 @@ export class DynamoStore implements PushGetStore, SyncStore {
   }
 
   private cacheLoginExpiration(found: Map<string, Record<string, unknown>>): number {
-    const days = resolveSettings({ Accounts_LoginExpiration: found.get(keyString(LOGIN_EXPIRATION_KEY))?.value }).loginExpirationDays;
+    const setting = found.get(keyString(LOGIN_EXPIRATION_KEY));
+    const days = resolveSettings({ Accounts_LoginExpiration: isTombstone(setting) ? undefined : setting?.value }).loginExpirationDays;
     this.cachedLoginExpiration = { days, loadedAt: this.now() };
     return days;
   }
 
   // ---- reads: handler ----
 
-  /** Strongly consistent: the push arrives right after the message was written. */
+  /**
+   * Strongly consistent: the push arrives right after the message was written. The same one
+   * GetItem tells a message never stored from a deleted one (its tombstone) and a hidden one.
+   */
+  async findMessage(messageId: string): Promise<Message | { absent: MessageAbsence }> {
+    const item = await this.getItem(keys.message(messageId), true, true);
+    if (!item) return { absent: 'message-unknown' };
+    if (isTombstone(item)) return { absent: 'message-deleted' };
+    return toMessage(messageId, item) ?? { absent: 'message-hidden' };
+  }
+
+  /** The message, or undefined when missing, deleted or hidden. */
   async message(messageId: string): Promise<Message | undefined> {
-    const item = await this.getItem(keys.message(messageId), true);
-    return item && toMessage(messageId, item);
+    const found = await this.findMessage(messageId);
+    return 'absent' in found ? undefined : found;
   }
 
   /**
@@ -359,11 +382,11 @@ export class DynamoStore implements PushGetStore, SyncStore {
   }
 
   /** Items by key (unstorable keys are not found); a single key is a GetItem, which answers faster than a batch of one. */
-  private async batchGet(keysWanted: Key[]): Promise<Map<string, Record<string, unknown>>> {
+  private async batchGet(keysWanted: Key[], withTombstones = false): Promise<Map<string, Record<string, unknown>>> {
     const found = new Map<string, Record<string, unknown>>();
     const wanted = keysWanted.filter(isStorableKey);
     if (wanted.length === 1) {
-      const item = await this.getItem(wanted[0]!);
+      const item = await this.getItem(wanted[0]!, false, withTombstones);
       if (item) found.set(keyString(wanted[0]!), item);
       return found;
     }
@@ -377,7 +400,7 @@ export class DynamoStore implements PushGetStore, SyncStore {
         const result = await this.db.send(new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: pending } } }));
         for (const attributes of result.Responses?.[this.table] ?? []) {
           const item = fromAttributes(attributes);
-          if (!isTombstone(item)) found.set(keyString(item as unknown as Key), item);
+          if (withTombstones || !isTombstone(item)) found.set(keyString(item as unknown as Key), item);
         }
         pending = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
       }

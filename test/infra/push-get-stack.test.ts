@@ -5,6 +5,9 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SUCCESS_OUTCOMES } from '../../functions/commons/outcomes';
 import { AUTHORIZER_OUTCOME_METRICS, HANDLER_OUTCOME_METRICS } from '../../infra/push-get-stack';
+import { REFUSAL_REASONS, SAVED_QUERY_NAMES } from '../../infra/constructs/observability';
+import { outcomeOf, REASON_NAMES } from '../../lib/reasons';
+import { PLATFORMS } from '../../lib/user-agent';
 import { onlyResource, resourcesOfType, synth, type Synthesized } from './synth';
 
 const LOGIN_REQUIRED = 'You must be logged in to do this.';
@@ -354,6 +357,39 @@ describe('operations', () => {
     for (const name of ['ConsumedReadCapacityUnits', 'ReadThrottleEvents', 'Duration', '5XXError', '4XXError', 'Count']) {
       expect(body).toContain(`\\"${name}\\"`);
     }
+  });
+});
+
+describe('reasons on the dashboard and in saved queries', () => {
+  const body = () => JSON.stringify(onlyResource(s.json, 'AWS::CloudWatch::Dashboard').DashboardBody);
+
+  it('graphs every refusal reason of lib/reasons.ts as its outcome metric with its reason dimension', () => {
+    expect(REFUSAL_REASONS).toStrictEqual(REASON_NAMES.filter((reason) => reason !== 'ok'));
+    for (const reason of REFUSAL_REASONS) {
+      expect(body()).toContain(`\\"PushGet\\",\\"${outcomeOf(reason)}\\",\\"reason\\",\\"${reason}\\",\\"service\\",\\"push-get\\"`);
+    }
+  });
+
+  it('graphs refusals per platform, and a funnel from requests to answers', () => {
+    for (const platform of PLATFORMS) expect(body()).toContain(`\\"platform\\",\\"${platform}\\"`);
+    expect(body()).toContain('Funnel: how far requests get');
+    expect(body()).toContain('\\"view\\":\\"bar\\"');
+    for (const label of ['requests', 'logged in', 'message found', 'access allowed', 'Ok']) expect(body()).toContain(`\\"label\\":\\"${label}\\"`);
+    expect(body()).toContain('passed - FILL(refused0, 0) - FILL(refused1, 0) - FILL(refused2, 0) - FILL(refused3, 0)');
+  });
+
+  it("saves two Logs Insights queries over both functions' log groups: one user's timeline, refusals by reason", () => {
+    const queries = resourcesOfType(s.json, 'AWS::Logs::QueryDefinition').map(([, properties]) => properties);
+    expect(queries.map((query) => query.Name).sort()).toStrictEqual(Object.values(SAVED_QUERY_NAMES).sort());
+    const groups = ['Authorizer', 'Handler'].map((prefix) => ({ Ref: logicalId('AWS::Logs::LogGroup', prefix) }));
+    for (const query of queries) expect(query.LogGroupNames).toStrictEqual(groups);
+    const byName = Object.fromEntries(queries.map((query) => [query.Name, String(query.QueryString)]));
+    const timeline = byName[SAVED_QUERY_NAMES.timeline]!;
+    expect(timeline).toMatch(/filter message in \["refused", "failed"\]/);
+    expect(timeline).toMatch(/filter userId = "REPLACE-WITH-USER-ID"/);
+    expect(timeline).toMatch(/fields @timestamp, reason, messageId, latencyMs, platform, version/);
+    expect(timeline).toMatch(/sort @timestamp desc/);
+    expect(byName[SAVED_QUERY_NAMES.byReason]).toMatch(/stats count\(\*\) as requests.* by reason, platform/);
   });
 });
 
