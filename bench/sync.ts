@@ -21,7 +21,7 @@ import type { ChangeEvent } from '../lib/sync/change-event';
 import { isRelevantChange } from '../lib/sync/relevance';
 import { forEachInDocumentOrder } from '../lib/sync/replay';
 import { startEngine } from '../local/engine';
-import { ChangeLog, messageSent, type UnreadSetting } from '../test/support/change-events';
+import { ChangeLog, messageSent, type UnreadSetting } from '../testkit/change-events';
 import { loaderClient } from '../local/engine';
 import { rawClient, rawKey } from './floor';
 import { REPO_ROOT } from './support/child';

@@ -35,7 +35,9 @@ export function createLocalApi({ authorizer, handler, log }: LocalApiOptions): S
       .then((result) => {
         send(response, result);
         log?.(`${request.method} ${pathOf(request)} ${result.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
-      });
+      })
+      // Answering itself failed (the client went away mid-write): end that connection, not the server.
+      .catch(() => response.destroy());
   });
   // Requests Node's parser refuses before any route runs (a method it does not know, such as
   // `FOO`; oversized headers) get JSON bodies like every other answer, as Node's statuses.

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoTable, endpoint } from '../support/dynamo';
-import { authorizerEvent, proxyEvent } from '../support/requests';
+import { authorizerEvent, proxyEvent } from '../../testkit/requests';
 import { SEED_ANSWER } from '../support/seed';
 import { synth, type Synthesized } from './synth';
 
