@@ -10,11 +10,11 @@
  * Every figure is measured on the engine given (DynamoDB Local by default, in memory, loopback).
  */
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { importExport } from '../lib/import/import-export';
 import { DynamoStore } from '../lib/store/dynamo-store';
-import { upsertDocuments } from '../lib/store/sync';
 import { ensureTable } from '../lib/store/table';
 import { ChangeApplier } from '../lib/sync/apply';
 import type { ChangeEvent } from '../lib/sync/change-event';
@@ -48,7 +48,7 @@ interface Room {
   members: string[];
 }
 
-/** A table holding one room's subscriptions, written by the import (version 0, with _id pointers). */
+/** A table holding one room's subscriptions, written by the import (`npm run import`'s path: version 0, with _id pointers). */
 async function roomTable(endpoint: string, members: number): Promise<Room> {
   const client = loaderClient(endpoint);
   const tableName = `bench-sync-${++tables}-${members}`;
@@ -57,8 +57,12 @@ async function roomTable(endpoint: string, members: number): Promise<Room> {
   const log = new ChangeLog();
   const memberIds = Array.from({ length: members }, (_, n) => `member${String(n).padStart(6, '0')}`);
   const docs = memberIds.map((userId) => ({ _id: `sub-${userId}`, rid: 'benchRoom', u: { _id: userId, username: userId }, t: 'c', name: 'bench', unread: 0, alert: false, open: true }));
-  for (let from = 0; from < docs.length; from += 500) {
-    await upsertDocuments(store, 'rocketchat_subscription', docs.slice(from, from + 500), { loginExpirationDays: 90 });
+  const exportDir = await mkdtemp(join(tmpdir(), 'push-get-bench-sync-'));
+  try {
+    await writeFile(join(exportDir, 'rocketchat_subscription.json'), docs.map((doc) => `${JSON.stringify(doc)}\n`).join(''));
+    await importExport(store, exportDir);
+  } finally {
+    await rm(exportDir, { recursive: true, force: true });
   }
   for (const doc of docs) log.existing('rocketchat_subscription', doc);
   log.existing('rocketchat_room', { _id: 'benchRoom', t: 'c', name: 'bench', msgs: 0 });
@@ -104,7 +108,6 @@ async function rawConditionalWrites(client: DynamoDBClient, tableName: string, w
             TableName: tableName,
             Item: {
               ...rawKey({ pk: `USER#floor${n}`, sk: 'SUB#floorRoom' }),
-              subId: { S: `sub-floor${n}` },
               rid: { S: 'floorRoom' },
               name: { S: 'bench' },
               unread: { N: '1' },

@@ -9,15 +9,13 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImportError } from '../errors';
 import type { DynamoStore } from '../store/dynamo-store';
-import { COLLECTIONS, importItemsForDocument, InvalidDocument, type Collection, type Item, type MappingContext } from '../store/items';
+import { COLLECTIONS, importItemsForDocument, InvalidDocument, LOAD_ORDER, type Collection, type Item, type MappingContext } from '../store/items';
 import { collectionOfKey, isPointerKey, TOKEN_SK_PREFIX, type Key } from '../store/keys';
 import { IMPORT_VERSION } from '../sync/change-event';
 import { DEFAULT_SETTINGS, missingIdentitySettings, resolveSettings, type SettingId } from '../settings';
 import { readExport } from './export-reader';
 import { ExportKeys } from './export-keys';
 
-/** Settings first: the login expiration decides the tokens' TTL. */
-const IMPORT_ORDER: Collection[] = ['rocketchat_settings', ...COLLECTIONS.filter((collection) => collection !== 'rocketchat_settings')];
 const DOCS_PER_WRITE = 200;
 /** Write batches in flight at once: DynamoDB answers each in milliseconds, so a few overlap well. */
 const WRITES_IN_FLIGHT = 4;
@@ -60,7 +58,7 @@ export async function importExport(store: DynamoStore, dir: string, options: Imp
   summary.warnings = warnings;
   if (!options.dryRun) {
     await options.beforeWrite?.();
-    for (const collection of IMPORT_ORDER) {
+    for (const collection of LOAD_ORDER) {
       if (files.has(collection)) {
         await writeCollection(store, dir, collection, summary.documents[collection]!.read, context, options);
       }
@@ -152,7 +150,7 @@ async function checkExport(
   const identity: Partial<Record<SettingId, unknown>> = {};
   const context: MappingContext = { loginExpirationDays: DEFAULT_SETTINGS.loginExpirationDays };
   const exportedKeys = new ExportKeys();
-  for (const collection of IMPORT_ORDER) {
+  for (const collection of LOAD_ORDER) {
     if (!files.has(collection)) continue;
     const counts = { read: 0, skipped: 0 };
     summary.documents[collection] = counts;
@@ -198,7 +196,7 @@ async function checkExport(
  * Items of collections absent from the export, and items no collection owns, are never touched.
  */
 async function prune(store: DynamoStore, present: Set<Collection>, exportedKeys: ExportKeys, dryRun: boolean): Promise<Record<string, number>> {
-  const pruned: Record<string, number> = Object.fromEntries(IMPORT_ORDER.filter((collection) => present.has(collection)).map((collection) => [collection, 0]));
+  const pruned: Record<string, number> = Object.fromEntries(LOAD_ORDER.filter((collection) => present.has(collection)).map((collection) => [collection, 0]));
   for await (const page of store.scanKeys()) {
     const gone = page.filter((key) => {
       const collection = collectionOfKey(key);

@@ -38,6 +38,12 @@ export interface LoginFacts {
   loginExpirationDays: number;
 }
 
+/** An item's key, the version of the change that last wrote it (none: written before versions existed), and whether it is a tombstone. */
+export interface StoredVersion extends Key {
+  version?: Version;
+  deleted: boolean;
+}
+
 /** The low-level client, or a document client (the import's and the tools'), which sends low-level commands unchanged. */
 export type StoreClient = DynamoDBClient | DynamoDBDocumentClient;
 
@@ -224,6 +230,31 @@ export class DynamoStore implements PushGetStore, SyncStore {
     do {
       const page = await this.db.send(new ScanCommand({ TableName: this.table, ProjectionExpression: 'pk, sk', ExclusiveStartKey: startKey }));
       yield (page.Items ?? []).map((item) => ({ pk: String(item.pk?.S), sk: String(item.sk?.S) }));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  /**
+   * Every item's key, version and tombstone mark, a page at a time (one Scan, billed like
+   * `scanKeys`): what a snapshot's reconciliation compares with the snapshot's start. Eventually
+   * consistent: every write it leads to is conditional on the version, so a stale page cannot undo
+   * a newer write.
+   */
+  async *scanVersions(): AsyncGenerator<StoredVersion[]> {
+    let startKey: Attributes | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          ProjectionExpression: 'pk, sk, #v, #deleted',
+          ExpressionAttributeNames: { '#v': VERSION_ATTRIBUTE, '#deleted': TOMBSTONE_ATTRIBUTE },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      yield (page.Items ?? []).map((attributes) => {
+        const item = fromAttributes(attributes);
+        return { pk: String(item.pk), sk: String(item.sk), version: typeof item[VERSION_ATTRIBUTE] === 'string' ? item[VERSION_ATTRIBUTE] : undefined, deleted: isTombstone(item) };
+      });
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }

@@ -8,7 +8,7 @@ import type { Message, Room, Sender, Subscription, Team } from '../domain';
 import type { Json } from '../ejson';
 import { parseIsoDateTime } from '../iso-date';
 import { isPermissionId, isSettingId } from '../settings';
-import { BADGE_INDEX_KEY, documentPointerKey, isStorableKey, keys, SUB_ID_INDEX_KEY, subscriptionPointerKey, TTL_ATTRIBUTE, VERSION_ATTRIBUTE, type Key, type PointedCollection } from './keys';
+import { BADGE_INDEX_KEY, documentPointerKey, isStorableKey, keys, subscriptionPointerKey, TTL_ATTRIBUTE, VERSION_ATTRIBUTE, type Key, type PointedCollection } from './keys';
 
 export const COLLECTIONS = [
   'users',
@@ -23,6 +23,12 @@ export const COLLECTIONS = [
   'rocketchat_livechat_department_agents',
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];
+
+/**
+ * The order the import and the relay's snapshot load the collections in: settings first, since
+ * the login expiration decides the tokens' TTL. Derived from COLLECTIONS, so neither can miss one.
+ */
+export const LOAD_ORDER: readonly Collection[] = ['rocketchat_settings', ...COLLECTIONS.filter((collection) => collection !== 'rocketchat_settings')];
 
 export type Document = { [key: string]: Json };
 export type Item = Key & Record<string, unknown>;
@@ -179,7 +185,6 @@ function subscriptionItem(id: string, doc: Document): Item {
   const archived = doc.archived === true;
   return {
     ...keys.subscription(userId, rid),
-    [SUB_ID_INDEX_KEY]: id,
     rid,
     name: optionalString(doc.name, 'name'),
     fname: optionalString(doc.fname, 'fname'),

@@ -123,6 +123,15 @@ export class ChangeApplier {
     return { kind, writes: store.writes, reads: store.reads };
   }
 
+  /**
+   * Tombstones one item left behind by a document that is gone, whose own delete cannot reach it
+   * (a snapshot's reconciliation), if the item is older than `version`: as a delete would.
+   */
+  async tombstone(key: Key, version: Version): Promise<ApplyOutcome> {
+    const { written } = await this.store.tombstoneIfNewer(key, version, this.tombstoneExpiry());
+    return { kind: kindOf(written), writes: 1, reads: 0 };
+  }
+
   // ---- upserts ----
 
   private async upsert(store: Counted, collection: Collection, id: string, event: ChangeEvent, version: Version): Promise<ApplyKind> {
@@ -143,7 +152,7 @@ export class ChangeApplier {
       case 'users':
         return this.upsertUser(store, id, items, event, version);
       case 'rocketchat_room':
-        return this.upsertRoom(store, items, version);
+        return this.upsertRoom(store, items, operation, version);
       case 'rocketchat_subscription':
         return this.upsertPointed(store, subscriptionPointerItem(id, doc), items[0]!, operation, version);
       case 'rocketchat_team_member':
@@ -158,8 +167,10 @@ export class ChangeApplier {
    * A login (a token pushed onto the list) writes that token's item only, unless a newer change
    * of the user was applied already (the user item's version says so: that change wrote the whole
    * token list as it then was). Anything else rewrites the user item and reconciles the tokens
-   * with the stored ones: new or changed ones written, vanished ones tombstoned. The user item is
-   * written first, so an older change stops there and touches no token.
+   * with the stored ones: new or changed ones written (an insert or replace writes them all, so
+   * every item of the document carries its version: a snapshot's reconciliation relies on it),
+   * vanished ones tombstoned. The user item is written first, so an older change stops there and
+   * touches no token.
    */
   private async upsertUser(store: Counted, id: string, items: Item[], event: ChangeEvent, version: Version): Promise<ApplyKind> {
     const [user, ...tokens] = items as [Item, ...Item[]];
@@ -186,7 +197,7 @@ export class ChangeApplier {
     for (const token of tokens) {
       const previous = stored.get(token.sk);
       stored.delete(token.sk);
-      if (!previous || isTombstone(previous) || !sameContent(previous, token)) {
+      if (!touched || !previous || isTombstone(previous) || !sameContent(previous, token)) {
         await store.putIfNewer(token, version);
       }
     }
@@ -198,15 +209,18 @@ export class ChangeApplier {
     return 'applied';
   }
 
-  /** The room item, then the team item when the room is a team's main room; a team it left is tombstoned. */
-  private async upsertRoom(store: Counted, items: Item[], version: Version): Promise<ApplyKind> {
+  /**
+   * The room item, then the team item when the room is a team's main room (an update skips it when
+   * unchanged; an insert or replace writes it, so it carries the version); a team it left is tombstoned.
+   */
+  private async upsertRoom(store: Counted, items: Item[], operation: Upsert, version: Version): Promise<ApplyKind> {
     const [room, team] = items as [Item, Item | undefined];
     const { written, previous } = await store.putIfNewer(room, version);
     if (!written) {
       return 'stale';
     }
     const previousTeam = previous && !isTombstone(previous) && previous.teamMain === true && typeof previous.teamId === 'string' ? previous.teamId : undefined;
-    const teamUnchanged = team !== undefined && previousTeam === room.teamId && previous?.t === room.t;
+    const teamUnchanged = operation === 'update' && team !== undefined && previousTeam === room.teamId && previous?.t === room.t;
     if (team && !teamUnchanged) {
       await store.putIfNewer(team, version);
     }

@@ -206,11 +206,11 @@ describe('IAM', () => {
     ]);
   });
 
-  it('handler: GetItem, BatchGetItem, Query on the table and Query on the badge index', () => {
+  it('handler: GetItem, BatchGetItem on the table and Query on the badge index only', () => {
     expect(policyStatementsOf('HandlerRole')).toEqual([
       logsStatement('Handler'),
       xrayStatement,
-      { Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'], Effect: 'Allow', Resource: tableArn() },
+      { Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'], Effect: 'Allow', Resource: tableArn() },
       { Action: 'dynamodb:Query', Effect: 'Allow', Resource: { 'Fn::Join': ['', [tableArn(), '/index/badge']] } },
     ]);
   });
@@ -245,7 +245,7 @@ describe('table', () => {
     });
   });
 
-  it('has the badge (INCLUDE unread) and bySubId (KEYS_ONLY) indexes', () => {
+  it('has one index, badge (INCLUDE unread)', () => {
     s.template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
         {
@@ -253,16 +253,12 @@ describe('table', () => {
           KeySchema: [{ AttributeName: 'badgeUser', KeyType: 'HASH' }],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['unread'] },
         },
-        {
-          IndexName: 'bySubId',
-          KeySchema: [{ AttributeName: 'subId', KeyType: 'HASH' }],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
       ],
-      AttributeDefinitions: Match.arrayWith([
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
         { AttributeName: 'badgeUser', AttributeType: 'S' },
-        { AttributeName: 'subId', AttributeType: 'S' },
-      ]),
+      ],
     });
   });
 });

@@ -43,7 +43,7 @@ describe('-c sync=fargate', () => {
     const policies = resourcesOfType(s.json, 'AWS::IAM::Policy').filter(([, p]) => p.Roles.some((r: { Ref: string }) => r.Ref === roleId));
     const statements = policies.flatMap(([, p]) => p.PolicyDocument.Statement);
     expect(statements).toHaveLength(1);
-    expect([statements[0].Action].flat().sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect([statements[0].Action].flat().sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
     // The table itself, no index and no wildcard.
     expect(JSON.stringify(statements[0].Resource)).not.toContain('index');
     expect(JSON.stringify(statements[0].Resource)).not.toContain('*');

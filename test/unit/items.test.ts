@@ -18,7 +18,7 @@ import {
   type Item,
   type MappingContext,
 } from '../../lib/store/items';
-import { BADGE_INDEX_KEY, SUB_ID_INDEX_KEY, TTL_ATTRIBUTE } from '../../lib/store/keys';
+import { BADGE_INDEX_KEY, TTL_ATTRIBUTE } from '../../lib/store/keys';
 
 const DAY = 24 * 60 * 60 * 1000;
 const CONTEXT: MappingContext = { loginExpirationDays: 90 };
@@ -312,11 +312,16 @@ describe('team collections and department agents', () => {
 describe('subscriptions', () => {
   const sub = (doc: Document) => itemsForDocument('rocketchat_subscription', { _id: 'sub1', rid: 'r1', u: { _id: 'u1', username: 'x' }, ...doc }, CONTEXT).items[0]!;
 
-  it('are stored under the user, findable by their _id', () => {
-    const item = sub({ unread: 2, name: 'general', fname: 'General' });
+  it('are stored under the user, with only the attributes push.get reads', () => {
+    const item = sub({ unread: 2, name: 'general', fname: 'General', alert: true, open: true });
     expect(item.pk).toBe('USER#u1');
     expect(item.sk).toBe('SUB#r1');
-    expect(item[SUB_ID_INDEX_KEY]).toBe('sub1');
+    // The `_id` is not among them: a delete resolves it through the subscription's pointer item.
+    expect(
+      Object.keys(item)
+        .filter((name) => item[name] !== undefined)
+        .sort(),
+    ).toStrictEqual(['archived', 'badgeUser', 'fname', 'name', 'pk', 'rid', 'sk', 'unread']);
     expect(toSubscription('u1', item)).toStrictEqual({ userId: 'u1', rid: 'r1', name: 'general', fname: 'General', unread: 2, archived: false, invited: false });
   });
 
