@@ -22,9 +22,10 @@ import { isRelevantChange } from '../lib/sync/relevance';
 import { forEachInDocumentOrder } from '../lib/sync/replay';
 import { checkNode, parseCommandLine, runCommand, type CommandSpec } from '../local/cli';
 import { startEngine } from '../local/engine';
-import { ChangeLog, messageSent, type UnreadSetting } from '../test/support/change-events';
+import { ChangeLog, messageSent, type UnreadSetting } from '../testkit/change-events';
 import { loaderClient } from '../local/engine';
 import { rawClient, rawKey } from './floor';
+import { FULL, QUICK, type SyncPlan } from './plan';
 import { REPO_ROOT } from './support/child';
 import { round, summarize, type LatencySummary } from './support/stats';
 
@@ -126,11 +127,11 @@ async function rawConditionalWrites(client: DynamoDBClient, tableName: string, w
   return (performance.now() - started) / 1000;
 }
 
-export async function runSyncBench(endpoint: string, quick = false, log: (line: string) => void = () => {}): Promise<SyncBenchResults> {
+export async function runSyncBench(endpoint: string, plan: SyncPlan, log: (line: string) => void = () => {}): Promise<SyncBenchResults> {
   const loadAtStart = loadavg()[0]!;
   // Throughput: messages in a 100-member room with every unread count changing.
   const busy = await roomTable(endpoint, 100);
-  const burst = send(busy, quick ? 5 : 20, 'all_messages');
+  const burst = send(busy, plan.burst, 'all_messages');
   const applied = await applyAll(busy, burst);
   const raw = rawClient('local', endpoint);
   const floorSeconds = await rawConditionalWrites(raw, busy.tableName, applied.writes);
@@ -147,8 +148,8 @@ export async function runSyncBench(endpoint: string, quick = false, log: (line: 
   };
   log(`sync throughput: ${throughput.eventsPerSec} events/s (${throughput.writesPerSec} writes/s; floor ${throughput.floorWritesPerSec} writes/s)`);
 
-  // Lag: one message in a 1,000-member room, every event's wallTime = the moment the burst arrives.
-  const lagRoom = await roomTable(endpoint, quick ? 200 : 1_000);
+  // Lag: one message in a room of plan.lagMembers, every event's wallTime = the moment the burst arrives.
+  const lagRoom = await roomTable(endpoint, plan.lagMembers);
   const lagEvents = send(lagRoom, 1, 'all_messages');
   const arrived = Date.now();
   const lags: number[] = [];
@@ -164,7 +165,7 @@ export async function runSyncBench(endpoint: string, quick = false, log: (line: 
 
   // Writes per message.
   const writesPerMessage: SyncBenchResults['writesPerMessage'] = [];
-  for (const members of quick ? [10, 1_000] : [10, 1_000, 10_000]) {
+  for (const members of plan.roomSizes) {
     const room = await roomTable(endpoint, members);
     for (const unread of ['user_and_group_mentions_only', 'all_messages'] as const) {
       const events = send(room, 1, unread);
@@ -214,7 +215,7 @@ async function standalone(): Promise<void> {
   const options = parseCommandLine(COMMAND);
   const engine = await startEngine('dynamodb-local');
   try {
-    const results = await runSyncBench(engine.endpoint, options.quick === true, (line) => process.stderr.write(`[bench sync] ${line}\n`));
+    const results = await runSyncBench(engine.endpoint, options.quick === true ? QUICK.sync : FULL.sync, (line) => process.stderr.write(`[bench sync] ${line}\n`));
     const report = renderSync(results);
     await writeFile(join(REPO_ROOT, 'bench', 'results-sync.json'), `${JSON.stringify({ generatedAt: new Date().toISOString(), ...results }, null, 2)}\n`);
     await writeFile(join(REPO_ROOT, 'bench', 'results-sync.md'), `# Latest sync benchmark\n\n${report}\n`);

@@ -50,7 +50,9 @@ export function createLocalApi({ authorizer, handler, log }: LocalApiOptions): S
         log?.(
           `${request.method} ${pathOf(request)} ${result.statusCode} ${reasonOf(result.statusCode, refusal, request)} user=${userOf(refusal, request)} ${(performance.now() - started).toFixed(1)}ms`,
         );
-      });
+      })
+      // Answering itself failed (the client went away mid-write): end that connection, not the server.
+      .catch(() => response.destroy());
   });
   server.on('close', stopListening);
   // Requests Node's parser refuses before any route runs (a method it does not know, such as

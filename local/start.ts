@@ -9,6 +9,7 @@ import { LOCAL_ENGINE_ACCESS } from '../lib/store/client';
 import { DEFAULT_TABLE_NAME } from '../lib/store/table-name';
 import { planTarget, TARGET_OPTIONS } from '../lib/store/target';
 import { checkNode, parseCommandLine, runCommand, targetOptions, UsageError, type CommandSpec } from './cli';
+import { redact } from '../lib/sync/relay/errors';
 import { whenLaunchersEnd } from './launchers';
 import { PortInUseError, startLocalStack, type LocalStack } from './stack';
 import { startLocalRelay, type LocalRelay } from './sync';
@@ -88,9 +89,15 @@ async function main(): Promise<void> {
     console.log('Stopped.');
     process.exit(0);
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
+  // A failure while stopping still ends the process (exit 1), with the redacted reason.
+  const stopOrFail = () =>
+    void stop().catch((error: unknown) => {
+      console.error(`npm start: stopping failed: ${redact(error instanceof Error ? error.message : String(error), mongoUrl ? [mongoUrl] : [])}`);
+      process.exit(1);
+    });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stopOrFail);
   // npm or tsx ended by a signal they do not pass on: stop rather than hold the ports, orphaned.
-  whenLaunchersEnd(stop);
+  whenLaunchersEnd(stopOrFail);
 
   if (fixturesDir) console.log(`Loading ${fixturesDir} …`);
   const stack = await startLocalStack({

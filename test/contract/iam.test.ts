@@ -10,7 +10,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_NEEDS, iamActionOf, type PushFunctionName } from '../../lib/store/access-needs';
 import { demoTable, endpoint } from '../support/dynamo';
-import { invoke, type AuthorizerFn, type HandlerFn } from '../support/requests';
+import { invoke, type AuthorizerFn, type HandlerFn } from '../../testkit/requests';
 import type { Synthesized } from '../infra/synth';
 
 /** One request the store sent: its IAM action and what it targets (`table` or `index/<name>`). */

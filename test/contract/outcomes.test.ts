@@ -11,7 +11,7 @@ import { REFUSAL_DIMENSIONS, SUCCESS_OUTCOMES } from '../../functions/commons/ou
 import { outcomeOf as outcomeOfReason, REASON_NAMES } from '../../lib/reasons';
 import { AUTHORIZER_OUTCOME_METRICS, HANDLER_OUTCOME_METRICS } from '../../infra/push-get-stack';
 import { demoTable, endpoint } from '../support/dynamo';
-import { authorizerEvent, invoke, proxyEvent, type AuthorizerFn, type HandlerFn } from '../support/requests';
+import { authorizerEvent, invoke, proxyEvent, type AuthorizerFn, type HandlerFn } from '../../testkit/requests';
 
 const RODRIQ = { 'X-User-Id': 'd26x6zSkaPSe5gCyy', 'X-Auth-Token': 'Zu-Z6eKzIIz7MCCRGeHi29bYkXZCJ4SxFC0JAasqm92' };
 const BOB = { 'X-User-Id': 'bobUserId00000001', 'X-Auth-Token': 'demo-token-bob' };

@@ -3,7 +3,7 @@
  * and nothing works only because another package happens to pull it in (as `@aws-sdk/util-dynamodb`
  * once did through lib-dynamodb). Shipped code: every TypeScript file under functions/, lib/,
  * local/, scripts/, infra/ and bench/, and whatever they import by relative path (bench/ uses
- * test/support/change-events.ts). The tests' own imports are not checked: a devDependency is fine there.
+ * testkit/change-events.ts). The tests' own imports are not checked: a devDependency is fine there.
  *
  * What runs in AWS (the functions' bundles and the relay's image, bundled from scripts/sync.ts) goes
  * further: its runtime imports come from `dependencies` only, the set `npm audit --omit=dev`

@@ -13,7 +13,7 @@ import { createDocumentClient } from '../../lib/store/document-client';
 import { DynamoStore } from '../../lib/store/dynamo-store';
 import { createLocalApi } from '../../local/api-server';
 import { countRequests, demoTable, endpoint } from '../support/dynamo';
-import { authorizerEvent, invoke, proxyEvent, type AuthorizerFn, type HandlerFn } from '../support/requests';
+import { authorizerEvent, invoke, proxyEvent, type AuthorizerFn, type HandlerFn } from '../../testkit/requests';
 import {
   authHeaders,
   bad,

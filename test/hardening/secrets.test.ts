@@ -11,7 +11,7 @@ import { ImportError } from '../../lib/errors';
 import { importExport } from '../../lib/import/import-export';
 import { DynamoStore } from '../../lib/store/dynamo-store';
 import { DEMO_FIXTURES, endpoint, freshTable, testClient } from '../support/dynamo';
-import { authorizerEvent, proxyEvent } from '../support/requests';
+import { authorizerEvent, proxyEvent } from '../../testkit/requests';
 import { authHeaders, call, closedPort, runImportCli, type CliRun, DEMO_USERS, ejsonDate, hashToken, hexHash, removeDir, tempDir, writeExport, type Answer } from './support';
 
 /** Tokens of the bad exports: they appear only inside the malformed lines. */

@@ -6,7 +6,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countRequests, demoTable, endpoint, type RequestCounter } from '../support/dynamo';
-import { invoke, type AuthorizerFn, type HandlerFn } from '../support/requests';
+import { invoke, type AuthorizerFn, type HandlerFn } from '../../testkit/requests';
 import { SEED_ANSWER } from '../support/seed';
 
 const RODRIQ = { 'X-User-Id': 'd26x6zSkaPSe5gCyy', 'X-Auth-Token': 'Zu-Z6eKzIIz7MCCRGeHi29bYkXZCJ4SxFC0JAasqm92' };
@@ -101,7 +101,7 @@ describe('DynamoDB round trips', () => {
   it('the authorizer makes exactly one request', async () => {
     await get(RODRIQ, { id: ['WkbwSntxt8D3jLp8G'] }); // warm the settings cache
     requests.reset();
-    await authorize((await import('../support/requests')).authorizerEvent({ headers: RODRIQ }));
+    await authorize((await import('../../testkit/requests')).authorizerEvent({ headers: RODRIQ }));
     expect(requests.snapshot().byCommand).toStrictEqual({ GetItemCommand: 1 });
   });
 
@@ -154,7 +154,7 @@ describe('DynamoDB round trips', () => {
   });
 
   it('the handler makes two sequential steps: the message, then one batch with the badge query beside it', async () => {
-    const { proxyEvent } = await import('../support/requests');
+    const { proxyEvent } = await import('../../testkit/requests');
     const context = { userId: 'd26x6zSkaPSe5gCyy', username: 'rodriq', roles: '["user","admin"]', language: '' };
     await handle(proxyEvent({ query: { id: ['WkbwSntxt8D3jLp8G'] } }, context));
     requests.reset();
@@ -165,7 +165,7 @@ describe('DynamoDB round trips', () => {
   });
 
   it('a message that does not exist costs one request', async () => {
-    const { proxyEvent } = await import('../support/requests');
+    const { proxyEvent } = await import('../../testkit/requests');
     requests.reset();
     await handle(proxyEvent({ query: { id: ['nope'] } }, { userId: 'd26x6zSkaPSe5gCyy', roles: '["user"]' }));
     expect(requests.snapshot().total).toBe(1);

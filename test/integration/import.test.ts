@@ -14,7 +14,7 @@ import { DynamoStore } from '../../lib/store/dynamo-store';
 import { keys, TOMBSTONE_ATTRIBUTE } from '../../lib/store/keys';
 import { ChangeApplier, type ApplyKind } from '../../lib/sync/apply';
 import type { ChangeEvent } from '../../lib/sync/change-event';
-import { ChangeLog } from '../support/change-events';
+import { ChangeLog } from '../../testkit/change-events';
 import { DEMO_FIXTURES, freshTable, testClient } from '../support/dynamo';
 import { tempDir, writeExport, type Collections } from '../support/exports';
 

@@ -20,7 +20,7 @@ import { toAuthUser } from '../../lib/store/items';
 import { keys } from '../../lib/store/keys';
 import { ChangeApplier } from '../../lib/sync/apply';
 import type { ChangeEvent } from '../../lib/sync/change-event';
-import { ChangeLog } from '../support/change-events';
+import { ChangeLog } from '../../testkit/change-events';
 import { countRequests, freshTable, testClient } from '../support/dynamo';
 
 const UNIQUE_ID = 'RulesServer7Xy2Q';

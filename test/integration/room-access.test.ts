@@ -17,7 +17,7 @@ import { getPushNotification } from '../../lib/push-get';
 import { DynamoStore } from '../../lib/store/dynamo-store';
 import { ChangeApplier } from '../../lib/sync/apply';
 import type { ChangeEvent } from '../../lib/sync/change-event';
-import { ChangeLog } from '../support/change-events';
+import { ChangeLog } from '../../testkit/change-events';
 import { countRequests, demoTable, freshTable, testClient, type RequestCounter } from '../support/dynamo';
 
 const user = (id: string, roles: string[]) => ({ _id: id, username: id.toLowerCase(), name: id, type: 'user', active: true, roles });

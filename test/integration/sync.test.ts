@@ -18,7 +18,7 @@ import { getPushNotification } from '../../lib/push-get';
 import { DynamoStore } from '../../lib/store/dynamo-store';
 import { ChangeApplier } from '../../lib/sync/apply';
 import type { ChangeEvent } from '../../lib/sync/change-event';
-import { ChangeLog, SCENARIO, scenarioChanges, scenarioDocuments } from '../support/change-events';
+import { ChangeLog, SCENARIO, scenarioChanges, scenarioDocuments } from '../../testkit/change-events';
 import { cleanEnv, runToEnd } from '../support/cli';
 import { endpoint, freshTable, testClient } from '../support/dynamo';
 

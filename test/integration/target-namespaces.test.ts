@@ -14,7 +14,7 @@ import { EJSON } from 'bson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ENGINE_ACCESS } from '../../lib/store/client';
 import { javaRuntime, startEngine, DYNAMODB_LOCAL_JAVA, type Engine } from '../../local/engine';
-import { ChangeLog, SCENARIO, scenarioChanges, scenarioDocuments } from '../support/change-events';
+import { ChangeLog, SCENARIO, scenarioChanges, scenarioDocuments } from '../../testkit/change-events';
 import { cleanEnv, runToEnd, startTs } from '../support/cli';
 
 const NOW = Date.now();

@@ -11,7 +11,7 @@ import { UnmappableChange, UnsupportedChange } from '../../lib/errors';
 import { ChangeApplier } from '../../lib/sync/apply';
 import { IMPORT_VERSION, versionOf, type ChangeEvent } from '../../lib/sync/change-event';
 import { documentPointerKey, keys, subscriptionPointerKey } from '../../lib/store/keys';
-import { ChangeLog, SCENARIO, scenarioChanges, scenarioDocuments } from '../support/change-events';
+import { ChangeLog, SCENARIO, scenarioChanges, scenarioDocuments } from '../../testkit/change-events';
 import { MemorySyncStore } from '../support/memory-sync-store';
 
 const NOW = Date.parse('2026-12-02T10:00:00.000Z');
