@@ -57,7 +57,7 @@ async function roomTable(endpoint: string, members: number): Promise<Room> {
   const memberIds = Array.from({ length: members }, (_, n) => `member${String(n).padStart(6, '0')}`);
   const docs = memberIds.map((userId) => ({ _id: `sub-${userId}`, rid: 'benchRoom', u: { _id: userId, username: userId }, t: 'c', name: 'bench', unread: 0, alert: false, open: true }));
   for (let from = 0; from < docs.length; from += 500) {
-    await upsertDocuments(store, 'rocketchat_subscription', docs.slice(from, from + 500), { loginExpirationDays: 90 });
+    await upsertDocuments(store, 'rocketchat_subscription', docs.slice(from, from + 500));
   }
   for (const doc of docs) log.existing('rocketchat_subscription', doc);
   log.existing('rocketchat_room', { _id: 'benchRoom', t: 'c', name: 'bench', msgs: 0 });

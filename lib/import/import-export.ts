@@ -9,14 +9,14 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImportError } from '../errors';
 import type { DynamoStore } from '../store/dynamo-store';
-import { COLLECTIONS, importItemsForDocument, InvalidDocument, type Collection, type Item, type MappingContext } from '../store/items';
+import { COLLECTIONS, importItemsForDocument, InvalidDocument, type Collection, type Item } from '../store/items';
 import { collectionOfKey, isPointerKey, TOKEN_SK_PREFIX, type Key } from '../store/keys';
 import { IMPORT_VERSION } from '../sync/change-event';
-import { DEFAULT_SETTINGS, missingIdentitySettings, resolveSettings, type SettingId } from '../settings';
+import { missingIdentitySettings, type SettingId } from '../settings';
 import { readExport } from './export-reader';
 import { ExportKeys } from './export-keys';
 
-/** Settings first: the login expiration decides the tokens' TTL. */
+/** Settings first: the configuration is in place before the data that push.get reads with it. */
 const IMPORT_ORDER: Collection[] = ['rocketchat_settings', ...COLLECTIONS.filter((collection) => collection !== 'rocketchat_settings')];
 const DOCS_PER_WRITE = 200;
 /** Write batches in flight at once: DynamoDB answers each in milliseconds, so a few overlap well. */
@@ -55,14 +55,14 @@ export async function importExport(store: DynamoStore, dir: string, options: Imp
     options.onWarning?.(message);
   };
   const files = await presentFiles(dir, warn);
-  const { summary, context, exportedKeys, identity } = await checkExport(dir, files, options);
+  const { summary, exportedKeys, identity } = await checkExport(dir, files, options);
   missingIdentitySettings(identity).forEach(warn);
   summary.warnings = warnings;
   if (!options.dryRun) {
     await options.beforeWrite?.();
     for (const collection of IMPORT_ORDER) {
       if (files.has(collection)) {
-        await writeCollection(store, dir, collection, summary.documents[collection]!.read, context, options);
+        await writeCollection(store, dir, collection, summary.documents[collection]!.read, options);
       }
     }
   }
@@ -72,7 +72,7 @@ export async function importExport(store: DynamoStore, dir: string, options: Imp
   return summary;
 }
 
-async function writeCollection(store: DynamoStore, dir: string, collection: Collection, total: number, context: MappingContext, options: ImportOptions): Promise<void> {
+async function writeCollection(store: DynamoStore, dir: string, collection: Collection, total: number, options: ImportOptions): Promise<void> {
   let written = 0;
   let items: Item[] = [];
   let docs = 0;
@@ -98,7 +98,7 @@ async function writeCollection(store: DynamoStore, dir: string, collection: Coll
     if (failure) throw failure.error;
   };
   for await (const { doc } of readExport(join(dir, `${collection}.json`))) {
-    items.push(...importItemsForDocument(collection, doc, context, IMPORT_VERSION).items);
+    items.push(...importItemsForDocument(collection, doc, IMPORT_VERSION).items);
     if (++docs >= DOCS_PER_WRITE) await flush();
   }
   if (docs > 0) await flush();
@@ -147,10 +147,9 @@ async function checkExport(
   dir: string,
   files: Set<Collection>,
   options: ImportOptions,
-): Promise<{ summary: ImportSummary; context: MappingContext; exportedKeys: ExportKeys; identity: Partial<Record<SettingId, unknown>> }> {
+): Promise<{ summary: ImportSummary; exportedKeys: ExportKeys; identity: Partial<Record<SettingId, unknown>> }> {
   const summary: ImportSummary = { items: {}, documents: {}, warnings: [] };
   const identity: Partial<Record<SettingId, unknown>> = {};
-  const context: MappingContext = { loginExpirationDays: DEFAULT_SETTINGS.loginExpirationDays };
   const exportedKeys = new ExportKeys();
   for (const collection of IMPORT_ORDER) {
     if (!files.has(collection)) continue;
@@ -162,7 +161,7 @@ async function checkExport(
       if (++counts.read % CHECK_PROGRESS_EVERY === 0) options.onCheckProgress?.(collection, counts.read, false);
       let mapped;
       try {
-        mapped = importItemsForDocument(collection, doc, context, IMPORT_VERSION);
+        mapped = importItemsForDocument(collection, doc, IMPORT_VERSION);
       } catch (error) {
         throw error instanceof InvalidDocument ? new ImportError(where, error.message) : error;
       }
@@ -180,16 +179,13 @@ async function checkExport(
         const entity = item.sk.startsWith(TOKEN_SK_PREFIX) ? 'token' : item.sk === 'TEAM' ? 'team' : mapped.entity;
         summary.items[entity] = (summary.items[entity] ?? 0) + 1;
       }
-      if (collection === 'rocketchat_settings' && doc._id === 'Accounts_LoginExpiration') {
-        context.loginExpirationDays = resolveSettings({ Accounts_LoginExpiration: doc.value }).loginExpirationDays;
-      }
       if (collection === 'rocketchat_settings' && (doc._id === 'uniqueID' || doc._id === 'Site_Url')) {
         identity[doc._id] = doc.value;
       }
     }
     options.onCheckProgress?.(collection, counts.read, true);
   }
-  return { summary, context, exportedKeys, identity };
+  return { summary, exportedKeys, identity };
 }
 
 /**

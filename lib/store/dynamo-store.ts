@@ -102,11 +102,6 @@ export class DynamoStore implements PushGetStore, SyncStore {
     };
   }
 
-  /** Rocket.Chat's `Accounts_LoginExpiration` in days (one GetItem when not cached). */
-  async loginExpirationDays(): Promise<number> {
-    return this.freshLoginExpirationDays() ?? this.cacheLoginExpiration(await this.batchGet([LOGIN_EXPIRATION_KEY]));
-  }
-
   private freshLoginExpirationDays(): number | undefined {
     const now = this.now();
     if (this.cachedConfig && now - this.cachedConfig.loadedAt < this.cacheMs) return this.cachedConfig.config.settings.loginExpirationDays;

@@ -4,16 +4,16 @@
  * supersedes; subscriptions get their `_id` pointer, which the sync resolves deletes with.
  */
 import type { DynamoStore } from './dynamo-store';
-import { importItemsForDocument, type Collection, type Document, type Item, type MappingContext } from './items';
+import { importItemsForDocument, type Collection, type Document, type Item } from './items';
 import { documentPointerKey, keys, subscriptionPointerKey, type Key } from './keys';
 import { IMPORT_VERSION } from '../sync/change-event';
 
-export async function upsertDocuments(store: DynamoStore, collection: Collection, docs: Document[], context: MappingContext): Promise<void> {
+export async function upsertDocuments(store: DynamoStore, collection: Collection, docs: Document[]): Promise<void> {
   const puts: Item[] = [];
   const deletes: Key[] = [];
   await Promise.all(
     docs.map(async (doc) => {
-      const { items } = importItemsForDocument(collection, doc, context, IMPORT_VERSION);
+      const { items } = importItemsForDocument(collection, doc, IMPORT_VERSION);
       puts.push(...items);
       deletes.push(...(await staleKeys(store, collection, String(doc._id), items)));
     }),

@@ -41,8 +41,6 @@ export interface SyncStore {
   rawItem(key: Key): Promise<Record<string, unknown> | undefined>;
   /** Strongly consistent: the user's token items (tombstones included), with their versions. */
   tokenItems(userId: string): Promise<Record<string, unknown>[]>;
-  /** Days a login token lives (the Accounts_LoginExpiration setting in the table). */
-  loginExpirationDays(): Promise<number>;
 }
 
 export interface ApplierOptions {
@@ -135,7 +133,7 @@ export class ChangeApplier {
       throw new UnmappableChange(collection, id, `${operation} without fullDocument (open the change stream with fullDocument: 'updateLookup')`);
     }
     const doc = await this.documentOf(collection, id, event.fullDocument);
-    const { items } = await this.map(collection, id, doc);
+    const { items } = this.map(collection, id, doc);
     if (items.length === 0) {
       return 'irrelevant';
     }
@@ -317,10 +315,9 @@ export class ChangeApplier {
     }
   }
 
-  private async map(collection: Collection, id: string, doc: Document): Promise<{ items: Item[] }> {
-    const context = { loginExpirationDays: collection === 'users' ? await this.store.loginExpirationDays() : 0 };
+  private map(collection: Collection, id: string, doc: Document): { items: Item[] } {
     try {
-      return itemsForDocument(collection, doc, context);
+      return itemsForDocument(collection, doc);
     } catch (error) {
       throw error instanceof InvalidDocument ? new UnmappableChange(collection, id, error.message) : error;
     }

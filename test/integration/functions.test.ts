@@ -133,7 +133,7 @@ describe('DynamoDB round trips', () => {
     );
     try {
       const store = new DynamoStore(client, { tableName });
-      await store.putItems(itemsForDocument('rocketchat_settings', { _id: 'Accounts_LoginExpiration', value: 7 }, { loginExpirationDays: 90 }).items);
+      await store.putItems(itemsForDocument('rocketchat_settings', { _id: 'Accounts_LoginExpiration', value: 7 }).items);
       const hashed = hashLoginToken(RODRIQ['X-Auth-Token']);
       const cold = new DynamoStore(client, { tableName });
       counter.reset();

@@ -188,7 +188,6 @@ describe('Extended JSON in fields push.get never reads', () => {
 });
 
 describe('one document at a time (the change-stream path)', () => {
-  const context = { loginExpirationDays: 90 };
   const user = (tokens: string[]) => ({
     _id: 'u1',
     username: 'u',
@@ -199,23 +198,24 @@ describe('one document at a time (the change-stream path)', () => {
 
   it('an upserted user loses the login tokens it no longer has', async () => {
     const { tableName, store } = await storeFor('sync-user');
-    await upsertDocuments(store, 'users', [user(['one', 'two'])], context);
-    await upsertDocuments(store, 'users', [user(['two'])], context);
+    await upsertDocuments(store, 'users', [user(['one', 'two'])]);
+    await upsertDocuments(store, 'users', [user(['two'])]);
     const sks = (await scan(tableName)).map((item) => item.sk);
     expect(sks).toStrictEqual([`TOKEN#${hashLoginToken('two')}`, 'USER']);
   });
 
-  it('a login token gets a TTL of when + Accounts_LoginExpiration days', async () => {
+  it('a login token carries no TTL: its expiry follows Accounts_LoginExpiration at read time', async () => {
     const { store } = await storeFor('sync-ttl');
-    await upsertDocuments(store, 'users', [user(['one'])], { loginExpirationDays: 30 });
+    await upsertDocuments(store, 'users', [user(['one'])]);
     const token = await store.rawItem(keys.token('u1', hashLoginToken('one')));
-    expect(token?.expiresAt).toBe(Date.parse('2030-01-31T00:00:00.000Z') / 1000);
+    expect(token?.hashedToken).toBe(hashLoginToken('one'));
+    expect(token).not.toHaveProperty('expiresAt');
   });
 
   it('a subscription is deleted by its Mongo _id alone, and leaves the badge', async () => {
     const { tableName, store } = await storeFor('sync-sub');
     const sub = { _id: 'sub1', rid: 'r1', u: { _id: 'u1', username: 'u' }, unread: 4 };
-    await upsertDocuments(store, 'rocketchat_subscription', [sub], context);
+    await upsertDocuments(store, 'rocketchat_subscription', [sub]);
     expect(await store.badge('u1')).toBe(4);
     await deleteDocument(store, 'rocketchat_subscription', 'sub1');
     await deleteDocument(store, 'rocketchat_subscription', 'sub1');
@@ -226,17 +226,17 @@ describe('one document at a time (the change-stream path)', () => {
   it('archiving or reading a subscription takes it out of the badge', async () => {
     const { store } = await storeFor('sync-badge');
     const sub = (unread: number, archived = false) => ({ _id: 'sub1', rid: 'r1', u: { _id: 'u1' }, unread, archived });
-    await upsertDocuments(store, 'rocketchat_subscription', [sub(3), { _id: 'sub2', rid: 'r2', u: { _id: 'u1' }, unread: 2 }], context);
+    await upsertDocuments(store, 'rocketchat_subscription', [sub(3), { _id: 'sub2', rid: 'r2', u: { _id: 'u1' }, unread: 2 }]);
     expect(await store.badge('u1')).toBe(5);
-    await upsertDocuments(store, 'rocketchat_subscription', [sub(3, true)], context);
+    await upsertDocuments(store, 'rocketchat_subscription', [sub(3, true)]);
     expect(await store.badge('u1')).toBe(2);
-    await upsertDocuments(store, 'rocketchat_subscription', [{ _id: 'sub2', rid: 'r2', u: { _id: 'u1' }, unread: 0 }], context);
+    await upsertDocuments(store, 'rocketchat_subscription', [{ _id: 'sub2', rid: 'r2', u: { _id: 'u1' }, unread: 0 }]);
     expect(await store.badge('u1')).toBe(0);
   });
 
   it('a team main room writes the team item, and its delete removes both', async () => {
     const { tableName, store } = await storeFor('sync-team');
-    await upsertDocuments(store, 'rocketchat_room', [{ _id: 'main', t: 'p', name: 'team', teamId: 't1', teamMain: true }], context);
+    await upsertDocuments(store, 'rocketchat_room', [{ _id: 'main', t: 'p', name: 'team', teamId: 't1', teamMain: true }]);
     expect((await store.teamFacts('t1', 'u1')).mainRoom).toStrictEqual({ id: 'main', t: 'p' });
     await deleteDocument(store, 'rocketchat_room', 'main');
     expect(await scan(tableName)).toStrictEqual([]);
@@ -244,7 +244,7 @@ describe('one document at a time (the change-stream path)', () => {
 
   it('a deleted message is gone for push.get', async () => {
     const { store } = await storeFor('sync-message');
-    await upsertDocuments(store, 'rocketchat_message', [{ _id: 'm1', rid: 'r1', msg: 'x', u: { _id: 'u1' } }], context);
+    await upsertDocuments(store, 'rocketchat_message', [{ _id: 'm1', rid: 'r1', msg: 'x', u: { _id: 'u1' } }]);
     expect(await store.message('m1')).toBeDefined();
     await deleteDocument(store, 'rocketchat_message', 'm1');
     expect(await store.message('m1')).toBeUndefined();

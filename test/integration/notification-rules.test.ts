@@ -323,20 +323,18 @@ describe('badge', () => {
   });
 
   it('follows subscription changes (read, archived, unarchived)', async () => {
-    const context = { loginExpirationDays: 90 };
     try {
-      await upsertDocuments(store, 'rocketchat_subscription', [sub('s2', 'rodriqId', 'rodriq', 'designRid', 'p', 0, { name: 'design' })], context);
+      await upsertDocuments(store, 'rocketchat_subscription', [sub('s2', 'rodriqId', 'rodriq', 'designRid', 'p', 0, { name: 'design' })]);
       expect((await push('rodriqId', 'mGeneral')).data.notification.badge).toBe(3);
-      await upsertDocuments(store, 'rocketchat_subscription', [sub('s1', 'rodriqId', 'rodriq', 'generalRid', 'c', 2, { name: 'general', archived: true })], context);
+      await upsertDocuments(store, 'rocketchat_subscription', [sub('s1', 'rodriqId', 'rodriq', 'generalRid', 'c', 2, { name: 'general', archived: true })]);
       expect((await push('rodriqId', 'mDesign')).data.notification.badge).toBe(1);
-      await upsertDocuments(store, 'rocketchat_subscription', [sub('s5', 'rodriqId', 'rodriq', 'archivedRid', 'p', 5, { name: 'old-project', archived: false })], context);
+      await upsertDocuments(store, 'rocketchat_subscription', [sub('s5', 'rodriqId', 'rodriq', 'archivedRid', 'p', 5, { name: 'old-project', archived: false })]);
       expect((await push('rodriqId', 'mDesign')).data.notification.badge).toBe(6);
     } finally {
       await upsertDocuments(
         store,
         'rocketchat_subscription',
         SUBSCRIPTIONS.filter((s) => ['s1', 's2', 's5'].includes(s._id)),
-        context,
       );
     }
     expect((await push('rodriqId', 'mGeneral')).data.notification.badge).toBe(6);

@@ -19,7 +19,6 @@ import type { Collection, Document } from '../../lib/store/items';
 import { deleteDocument, upsertDocuments } from '../../lib/store/sync';
 import { countRequests, demoTable, freshTable, testClient, type RequestCounter } from '../support/dynamo';
 
-const CONTEXT = { loginExpirationDays: 90 };
 
 const user = (id: string, roles: string[]) => ({ _id: id, username: id.toLowerCase(), name: id, type: 'user', active: true, roles });
 const USERS = [
@@ -88,7 +87,7 @@ async function allowed(userId: string, rid: string, on = store): Promise<boolean
   }
 }
 
-const upsert = (collection: Collection, docs: object[]) => upsertDocuments(store, collection, docs as Document[], CONTEXT);
+const upsert = (collection: Collection, docs: object[]) => upsertDocuments(store, collection, docs as Document[]);
 
 beforeAll(async () => {
   client = testClient();

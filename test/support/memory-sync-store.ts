@@ -11,7 +11,6 @@ import { TOKEN_SK_PREFIX, TOMBSTONE_ATTRIBUTE, TTL_ATTRIBUTE, VERSION_ATTRIBUTE,
 export class MemorySyncStore implements SyncStore {
   readonly items = new Map<string, Record<string, unknown>>();
 
-  constructor(private readonly expirationDays = 90) {}
 
   async putIfNewer(item: Item, version: Version): Promise<ConditionalWrite> {
     return this.put({ ...withoutUndefined(item), [VERSION_ATTRIBUTE]: version });
@@ -28,10 +27,6 @@ export class MemorySyncStore implements SyncStore {
 
   async tokenItems(userId: string): Promise<Record<string, unknown>[]> {
     return [...this.items.values()].filter((item) => item.pk === `USER#${userId}` && String(item.sk).startsWith(TOKEN_SK_PREFIX)).map((item) => structuredClone(item));
-  }
-
-  async loginExpirationDays(): Promise<number> {
-    return this.expirationDays;
   }
 
   /** Puts an item unconditionally, as the import does. */

@@ -27,7 +27,7 @@ function pathsRead(collection: Collection, doc: Document): Set<string> {
       },
     });
   };
-  itemsForDocument(collection, watch(doc, '') as Document, { loginExpirationDays: 90 });
+  itemsForDocument(collection, watch(doc, '') as Document);
   return read;
 }
 
