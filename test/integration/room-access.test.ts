@@ -19,7 +19,6 @@ import type { Collection, Document } from '../../lib/store/items';
 import { deleteDocument, upsertDocuments } from '../../lib/store/sync';
 import { countRequests, demoTable, freshTable, testClient, type RequestCounter } from '../support/dynamo';
 
-
 const user = (id: string, roles: string[]) => ({ _id: id, username: id.toLowerCase(), name: id, type: 'user', active: true, roles });
 const USERS = [
   user('sender', ['user']),

@@ -11,7 +11,6 @@ import { TOKEN_SK_PREFIX, TOMBSTONE_ATTRIBUTE, TTL_ATTRIBUTE, VERSION_ATTRIBUTE,
 export class MemorySyncStore implements SyncStore {
   readonly items = new Map<string, Record<string, unknown>>();
 
-
   async putIfNewer(item: Item, version: Version): Promise<ConditionalWrite> {
     return this.put({ ...withoutUndefined(item), [VERSION_ATTRIBUTE]: version });
   }
