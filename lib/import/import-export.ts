@@ -143,11 +143,7 @@ const encodeWhere = (collection: Collection, line: number) => line * COLLECTIONS
 const decodeWhere = (where: number) => `${COLLECTIONS[where % COLLECTIONS.length]}.json:${Math.floor(where / COLLECTIONS.length)}`;
 
 /** The read-only first pass: parses, maps and counts everything, and finds duplicates. */
-async function checkExport(
-  dir: string,
-  files: Set<Collection>,
-  options: ImportOptions,
-): Promise<{ summary: ImportSummary; exportedKeys: ExportKeys; identity: Partial<Record<SettingId, unknown>> }> {
+async function checkExport(dir: string, files: Set<Collection>, options: ImportOptions): Promise<{ summary: ImportSummary; exportedKeys: ExportKeys; identity: Partial<Record<SettingId, unknown>> }> {
   const summary: ImportSummary = { items: {}, documents: {}, warnings: [] };
   const identity: Partial<Record<SettingId, unknown>> = {};
   const exportedKeys = new ExportKeys();
