@@ -5,6 +5,8 @@ import { hasPermission, roomViewPermission, type PermissionId, type Permissions 
 export interface AccessFacts {
   /** The receiver has joined the room: a subscription that is not a pending invitation. */
   isSubscribed(rid: string): Promise<boolean>;
+  /** The receiver is banned from the room (a subscription with `status: 'BANNED'`). */
+  isBanned(rid: string): Promise<boolean>;
   room(rid: string): Promise<Room | undefined>;
   team(teamId: string): Promise<TeamFacts>;
   /** The receiver is an agent of the omnichannel department (`rocketchat_livechat_department_agents`). */
@@ -30,13 +32,14 @@ export async function canAccessRoom(room: Room, user: Receiver, permissions: Per
   if (await hasJoined(room, can, facts)) {
     return true;
   }
-  if (room.t === 'c' && !room.teamId && can('view-c-room')) {
+  // Rocket.Chat's public-channel validators (in a team or not) refuse a banned member.
+  if (room.t === 'c' && !room.teamId && can('view-c-room') && !(await facts.isBanned(room.id))) {
     return true;
   }
   if (OMNICHANNEL_TYPES.has(room.t) && (await canAccessOmnichannelRoom(room, user, can, facts))) {
     return true;
   }
-  if (room.t === 'c' && room.teamId && (await canAccessTeamChannel(room.teamId, can, facts))) {
+  if (room.t === 'c' && room.teamId && !(await facts.isBanned(room.id)) && (await canAccessTeamChannel(room.teamId, can, facts))) {
     return true;
   }
   if (room.prid && depth < MAX_DISCUSSION_DEPTH) {

@@ -187,6 +187,7 @@ function subscriptionItem(id: string, doc: Document): Item {
     unread,
     archived,
     invited: doc.status === 'INVITED' ? true : undefined,
+    banned: doc.status === 'BANNED' ? true : undefined,
     // Sparse index: only subscriptions that add to the badge are in it.
     [BADGE_INDEX_KEY]: unread > 0 && !archived ? userId : undefined,
   };
@@ -293,6 +294,7 @@ export function toSubscription(userId: string, item: Record<string, unknown>): S
     unread: typeof item.unread === 'number' ? item.unread : 0,
     archived: item.archived === true,
     invited: item.invited === true,
+    banned: item.banned === true,
   };
 }
 

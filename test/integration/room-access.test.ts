@@ -150,6 +150,24 @@ describe('a subscription needs a view permission', () => {
     }
     expect(await allowed('invitee', 'grp')).toBe(false);
   });
+
+  it("a ban (Rocket.Chat keeps the subscription with status BANNED) shuts a member out of a group and a public channel; the unban's delete of the subscription leaves the channel open again", async () => {
+    const banned = ['grp', 'chan'].map((rid) => sub('member', rid, { status: 'BANNED' }));
+    await upsert('rocketchat_subscription', banned);
+    try {
+      expect(await allowed('member', 'grp')).toBe(false);
+      expect(await allowed('member', 'chan')).toBe(false);
+      expect(await allowed('member', 'dm')).toBe(true);
+      await deleteDocument(store, 'rocketchat_subscription', banned[1]!._id);
+      expect(await allowed('member', 'chan')).toBe(true);
+    } finally {
+      await upsert(
+        'rocketchat_subscription',
+        ['grp', 'chan'].map((rid) => sub('member', rid)),
+      );
+    }
+    expect(await allowed('member', 'grp')).toBe(true);
+  });
 });
 
 describe('channels of teams', () => {

@@ -310,13 +310,19 @@ describe('subscriptions', () => {
     expect(item.pk).toBe('USER#u1');
     expect(item.sk).toBe('SUB#r1');
     expect(item[SUB_ID_INDEX_KEY]).toBe('sub1');
-    expect(toSubscription('u1', item)).toStrictEqual({ userId: 'u1', rid: 'r1', name: 'general', fname: 'General', unread: 2, archived: false, invited: false });
+    expect(toSubscription('u1', item)).toStrictEqual({ userId: 'u1', rid: 'r1', name: 'general', fname: 'General', unread: 2, archived: false, invited: false, banned: false });
   });
 
   it('remember a pending invitation (status INVITED), which access does not count', () => {
     expect(toSubscription('u1', sub({ status: 'INVITED' })).invited).toBe(true);
     expect(toSubscription('u1', sub({ status: 'ACCEPTED' })).invited).toBe(false);
     expect(toSubscription('u1', sub({})).invited).toBe(false);
+  });
+
+  it('remember a ban (status BANNED), which access does not count as membership', () => {
+    expect(toSubscription('u1', sub({ status: 'BANNED' }))).toMatchObject({ banned: true, invited: false });
+    expect(toSubscription('u1', sub({ status: 'INVITED' })).banned).toBe(false);
+    expect(toSubscription('u1', sub({})).banned).toBe(false);
   });
 
   it('carry the sparse badge key only when unread > 0 and not archived', () => {
