@@ -69,6 +69,10 @@ export async function importExport(store: DynamoStore, dir: string, options: Imp
   if (options.prune) {
     summary.pruned = await prune(store, files, exportedKeys, options.dryRun === true);
   }
+  if (!options.dryRun) {
+    // Settings and permissions may have changed: running handlers re-read them on their next request.
+    await store.touchConfigStamp(IMPORT_VERSION);
+  }
   return summary;
 }
 

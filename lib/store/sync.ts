@@ -20,10 +20,19 @@ export async function upsertDocuments(store: DynamoStore, collection: Collection
   );
   await store.putItems(puts);
   await store.deleteItems(deletes);
+  await stampIfConfig(store, collection);
 }
 
 export async function deleteDocument(store: DynamoStore, collection: Collection, id: string): Promise<void> {
   await store.deleteItems(await keysOfDocument(store, collection, id));
+  await stampIfConfig(store, collection);
+}
+
+/** The handlers cache settings and permissions under the configuration stamp: a change of one needs a new stamp. */
+async function stampIfConfig(store: DynamoStore, collection: Collection): Promise<void> {
+  if (collection === 'rocketchat_settings' || collection === 'rocketchat_permissions') {
+    await store.touchConfigStamp(IMPORT_VERSION);
+  }
 }
 
 /** Items an earlier version of the document wrote that the new version no longer has. */

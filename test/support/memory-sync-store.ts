@@ -28,6 +28,13 @@ export class MemorySyncStore implements SyncStore {
     return [...this.items.values()].filter((item) => item.pk === `USER#${userId}` && String(item.sk).startsWith(TOKEN_SK_PREFIX)).map((item) => structuredClone(item));
   }
 
+  /** Configuration stamps written; kept apart from the items, whose dump the convergence tests compare. */
+  configStamps = 0;
+
+  async touchConfigStamp(): Promise<void> {
+    this.configStamps++;
+  }
+
   /** Puts an item unconditionally, as the import does. */
   seed(item: Record<string, unknown>): void {
     this.items.set(keyString(item as unknown as Key), withoutUndefined(item));
