@@ -94,6 +94,10 @@ export class DynamoStore implements PushGetStore, SyncStore {
    */
   async loginFacts(userId: string, hashedToken: string): Promise<LoginFacts> {
     const tokenKey = keys.token(userId, hashedToken);
+    if (!isStorableKey(tokenKey)) {
+      // No stored token has such a key (a hostile id): refused without a request.
+      return { loginExpirationDays: resolveSettings({}).loginExpirationDays };
+    }
     const found = await this.batchGet([tokenKey, LOGIN_EXPIRATION_KEY]);
     const token = found.get(keyString(tokenKey));
     return {
