@@ -215,11 +215,7 @@ describe('IAM', () => {
   const tableArn = () => ({ 'Fn::GetAtt': [logicalId('AWS::DynamoDB::Table', 'Table'), 'Arn'] });
 
   it('authorizer: BatchGetItem on the table only (token and login expiration together)', () => {
-    expect(policyStatementsOf('AuthorizerRole')).toEqual([
-      logsStatement('Authorizer'),
-      xrayStatement,
-      { Action: 'dynamodb:BatchGetItem', Effect: 'Allow', Resource: tableArn() },
-    ]);
+    expect(policyStatementsOf('AuthorizerRole')).toEqual([logsStatement('Authorizer'), xrayStatement, { Action: 'dynamodb:BatchGetItem', Effect: 'Allow', Resource: tableArn() }]);
   });
 
   it('handler: GetItem, BatchGetItem, Query on the table and Query on the badge index', () => {
