@@ -38,7 +38,6 @@ const WORDS = (
 ).split(' ');
 const EMOJI = [':smile:', ':rocket:', ':tada:', ':thumbsup:', ':eyes:'];
 const EPOCH = Date.parse('2024-01-01T00:00:00.000Z');
-const CONTEXT = { loginExpirationDays: 90 };
 
 function pick<T>(random: () => number, list: readonly T[]): T {
   return list[Math.floor(random() * list.length)]!;
@@ -305,7 +304,7 @@ export async function loadDocuments(store: DynamoStore, collection: Collection, 
   // 250 items per `putItems` call (it writes 25 at a time, one BatchWriteItem after the other), 8 calls in flight.
   const chunk = 250;
   const concurrency = 8;
-  const items = docs.flatMap((doc) => itemsForDocument(collection, doc, CONTEXT).items);
+  const items = docs.flatMap((doc) => itemsForDocument(collection, doc).items);
   const entities: Record<string, number> = {};
   for (const item of items) {
     const entity = item.sk.replace(/#.*$/, '').toLowerCase();

@@ -6,6 +6,8 @@ import { hasPermission, roomViewPermission, type PermissionId, type Permissions 
 export interface AccessFacts {
   /** The receiver has joined the room: a subscription that is not a pending invitation. */
   isSubscribed(rid: string): Promise<boolean>;
+  /** The receiver is banned from the room (a subscription with `status: 'BANNED'`). */
+  isBanned(rid: string): Promise<boolean>;
   room(rid: string): Promise<Room | undefined>;
   team(teamId: string): Promise<TeamFacts>;
   /** The receiver is an agent of the omnichannel department (`rocketchat_livechat_department_agents`). */
@@ -40,17 +42,19 @@ export async function decideRoomAccess(room: Room, user: Receiver, permissions: 
   if (mayView && (await facts.isSubscribed(room.id))) {
     return grant('joined');
   }
-  if (room.t === 'c' && !room.teamId && can('view-c-room')) {
-    return grant('view-c-room');
-  }
   let refusal: AccessRefusal | undefined;
+  if (room.t === 'c' && !room.teamId && can('view-c-room')) {
+    // Rocket.Chat's public-channel validators (in a team or not) refuse a banned member.
+    if (!(await facts.isBanned(room.id))) return grant('view-c-room');
+    refusal = 'banned';
+  }
   if (OMNICHANNEL_TYPES.has(room.t)) {
     const omnichannel = await canAccessOmnichannelRoom(room, user, can, facts);
     if (omnichannel === true) return grant('omnichannel');
     refusal = omnichannel;
   }
   if (room.t === 'c' && room.teamId) {
-    const team = await canAccessTeamChannel(room.teamId, can, facts);
+    const team = (await facts.isBanned(room.id)) ? 'banned' : await canAccessTeamChannel(room.teamId, can, facts);
     if (team === true) return grant('team');
     refusal ??= team;
   }

@@ -83,17 +83,19 @@ function senderIdOf(message: Message): string | undefined {
 
 /** Access facts beyond the prefetched subscription; each costs a read and is asked only if needed. */
 function accessFacts(store: PushGetStore, userId: string, room: Room, subscription: Subscription | undefined): AccessFacts {
-  const subscribed = new Map<string, boolean>([[room.id, hasJoined(subscription)]]);
+  const subscriptions = new Map<string, Subscription | undefined>([[room.id, subscription]]);
+  const subscriptionTo = async (rid: string) => {
+    if (!subscriptions.has(rid)) {
+      subscriptions.set(rid, await store.subscription(userId, rid));
+    }
+    return subscriptions.get(rid);
+  };
   return {
-    async isSubscribed(rid) {
-      if (!subscribed.has(rid)) {
-        subscribed.set(rid, hasJoined(await store.subscription(userId, rid)));
-      }
-      return subscribed.get(rid)!;
-    },
+    isSubscribed: async (rid) => hasJoined(await subscriptionTo(rid)),
+    isBanned: async (rid) => (await subscriptionTo(rid))?.banned === true,
     async room(rid) {
       const parent = await store.roomWithSubscription(rid, userId);
-      subscribed.set(rid, hasJoined(parent.subscription));
+      subscriptions.set(rid, parent.subscription);
       return parent.room;
     },
     team: (teamId) => store.teamFacts(teamId, userId),
@@ -101,7 +103,10 @@ function accessFacts(store: PushGetStore, userId: string, room: Room, subscripti
   };
 }
 
-/** A pending invitation is a subscription, but not yet a membership. */
+/**
+ * Rocket.Chat counts only a subscription without a status as joined: a pending invitation is not
+ * yet a membership, a ban no longer one.
+ */
 function hasJoined(subscription: Subscription | undefined): boolean {
-  return subscription !== undefined && !subscription.invited;
+  return subscription !== undefined && !subscription.invited && !subscription.banned;
 }

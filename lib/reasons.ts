@@ -26,6 +26,7 @@ export const REASONS = {
   'not-subscribed': { outcome: 'NotAllowed', summary: 'the receiver has not joined the room (no subscription, or a pending invitation) and no other rule lets them in' },
   'permission-missing': { outcome: 'NotAllowed', summary: "subscribed, but none of the receiver's roles holds view-joined-room or view-<t>-room" },
   'channel-permission-missing': { outcome: 'NotAllowed', summary: 'a public channel the receiver has not joined, and none of their roles holds view-c-room' },
+  banned: { outcome: 'NotAllowed', summary: 'a public channel (or a channel of a team) the receiver was banned from: the subscription is kept with status BANNED' },
   'team-not-member': { outcome: 'NotAllowed', summary: 'a channel of a private team, and the receiver is not a member of the team' },
   'team-unknown': { outcome: 'NotAllowed', summary: 'a channel of a team whose team document and main room are both missing' },
   'omnichannel-not-serving': { outcome: 'NotAllowed', summary: 'an open omnichannel room served by another agent, and no view-livechat-rooms' },

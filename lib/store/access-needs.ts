@@ -19,9 +19,8 @@ export interface AccessNeeds {
 export type PushFunctionName = 'authorizer' | 'handler';
 
 export const ACCESS_NEEDS: Record<PushFunctionName | 'relay', AccessNeeds> = {
-  // DynamoStore.loginFacts: a GetItem of the token item, or one BatchGetItem of it and the login
-  // expiration setting when that is not cached.
-  authorizer: { table: ['BatchGetItem', 'GetItem'], indexes: {} },
+  // DynamoStore.loginFacts: one BatchGetItem of the token item and the login expiration setting.
+  authorizer: { table: ['BatchGetItem'], indexes: {} },
   // message (GetItem), messageContext (BatchGetItem), access facts (GetItem/BatchGetItem), and the
   // badge: a Query on the sparse badge index. No Query on the table: that would let the handler
   // list any partition, a user's token items included.

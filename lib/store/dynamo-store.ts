@@ -20,7 +20,8 @@ import type { Message, Room, Subscription, TeamFacts } from '../domain';
 import type { DeploymentConfig, MessageContext, PushGetStore } from '../push-get';
 import type { MessageAbsence } from '../reasons';
 import { resolvePermissions, resolveSettings, PERMISSION_IDS, SETTING_IDS, type PermissionId, type SettingId } from '../settings';
-import { LOGIN_EXPIRATION_KEY, PERMISSION_KEYS, SETTING_KEYS } from './config-keys';
+import { randomUUID } from 'node:crypto';
+import { CONFIG_STAMP_KEY, LOGIN_EXPIRATION_KEY, PERMISSION_KEYS, SETTING_KEYS } from './config-keys';
 import { toAuthUser, toLoginToken, toMessage, toRoom, toSender, toSubscription, toTeam, type Item } from './items';
 import type { ConditionalWrite, SyncStore } from '../sync/apply';
 import type { Version } from '../sync/change-event';
@@ -28,7 +29,10 @@ import { BADGE_INDEX, BADGE_INDEX_KEY, isStorableKey, keys, TOKEN_SK_PREFIX, TOM
 
 export interface StoreOptions {
   tableName: string;
-  /** How long settings and permissions are reused before they are read again. */
+  /**
+   * The longest settings and permissions are reused while the configuration stamp stays the same
+   * (a backstop for tables whose writers do not stamp; a changed stamp re-reads them at once).
+   */
   configCacheMs?: number;
   now?: () => number;
 }
@@ -80,9 +84,7 @@ export class DynamoStore implements PushGetStore, SyncStore {
   private readonly cacheMs: number;
   private readonly now: () => number;
   private readonly db: DynamoDBClient;
-  private cachedConfig?: { config: DeploymentConfig; loadedAt: number };
-  /** The authorizer's only setting, cached on its own: its cold read is 2 keys (token, setting), not 19 (token, every setting and permission). */
-  private cachedLoginExpiration?: { days: number; loadedAt: number };
+  private cachedConfig?: { config: DeploymentConfig; loadedAt: number; stamp: unknown };
 
   constructor(client: StoreClient, options: StoreOptions) {
     // A document client shares the low-level client's configuration and middleware stack.
@@ -95,14 +97,19 @@ export class DynamoStore implements PushGetStore, SyncStore {
   // ---- reads: authorizer ----
 
   /**
-   * One request: a GetItem of the presented token's item, which carries the account's login
-   * fields (active, roles, username, language); when the login expiration is not cached, one
-   * BatchGetItem of the token item and that one setting (the authorizer reads nothing else).
+   * One request: a BatchGetItem of the presented token's item, which carries the account's login
+   * fields (active, roles, username, language), and the login expiration setting, read every time
+   * so that a changed setting applies to the next login check, as in Rocket.Chat.
    */
   async loginFacts(userId: string, hashedToken: string): Promise<LoginFacts> {
     const tokenKey = keys.token(userId, hashedToken);
-    const cachedDays = this.freshLoginExpirationDays();
-    const found = await this.batchGet(cachedDays === undefined ? [tokenKey, LOGIN_EXPIRATION_KEY] : [tokenKey], true);
+    if (!isStorableKey(tokenKey)) {
+      // No stored token has such a key (a hostile id): refused without a request.
+      return { tokenRevoked: false, loginExpirationDays: resolveSettings({}).loginExpirationDays };
+    }
+    // The setting is read with the token on every call (one request either way), so a changed
+    // expiration decides the very next login check, as in Rocket.Chat.
+    const found = await this.batchGet([tokenKey, LOGIN_EXPIRATION_KEY], { withTombstones: true });
     const item = found.get(keyString(tokenKey));
     const revoked = isTombstone(item);
     const token = revoked ? undefined : item;
@@ -110,7 +117,7 @@ export class DynamoStore implements PushGetStore, SyncStore {
       user: token && toAuthUser(userId, token),
       token: token && toLoginToken(token),
       tokenRevoked: revoked,
-      loginExpirationDays: cachedDays ?? this.cacheLoginExpiration(found),
+      loginExpirationDays: loginExpirationOf(found),
     };
   }
 
@@ -119,23 +126,9 @@ export class DynamoStore implements PushGetStore, SyncStore {
     return (await this.getItem(keys.user(userId))) !== undefined;
   }
 
-  /** Rocket.Chat's `Accounts_LoginExpiration` in days (one GetItem when not cached). */
+  /** Rocket.Chat's `Accounts_LoginExpiration` in days (one GetItem). */
   async loginExpirationDays(): Promise<number> {
-    return this.freshLoginExpirationDays() ?? this.cacheLoginExpiration(await this.batchGet([LOGIN_EXPIRATION_KEY]));
-  }
-
-  private freshLoginExpirationDays(): number | undefined {
-    const now = this.now();
-    if (this.cachedConfig && now - this.cachedConfig.loadedAt < this.cacheMs) return this.cachedConfig.config.settings.loginExpirationDays;
-    if (this.cachedLoginExpiration && now - this.cachedLoginExpiration.loadedAt < this.cacheMs) return this.cachedLoginExpiration.days;
-    return undefined;
-  }
-
-  private cacheLoginExpiration(found: Map<string, Record<string, unknown>>): number {
-    const setting = found.get(keyString(LOGIN_EXPIRATION_KEY));
-    const days = resolveSettings({ Accounts_LoginExpiration: isTombstone(setting) ? undefined : setting?.value }).loginExpirationDays;
-    this.cachedLoginExpiration = { days, loadedAt: this.now() };
-    return days;
+    return loginExpirationOf(await this.batchGet([LOGIN_EXPIRATION_KEY]));
   }
 
   // ---- reads: handler ----
@@ -159,7 +152,9 @@ export class DynamoStore implements PushGetStore, SyncStore {
 
   /**
    * The second and last sequential step of a request: one BatchGetItem (room, the receiver's
-   * subscription, the sender, settings when not cached) in parallel with the badge query.
+   * subscription, the sender, the configuration stamp, and settings and permissions when not
+   * cached) in parallel with the badge query. Only a request that finds the stamp changed since
+   * its cached copy takes a third step, to read them again.
    */
   async messageContext(message: Message, receiverId: string, senderId: string | undefined): Promise<MessageContext> {
     const roomKey = keys.room(message.rid);
@@ -299,6 +294,15 @@ export class DynamoStore implements PushGetStore, SyncStore {
     return this.conditionalPut({ pk: key.pk, sk: key.sk, [VERSION_ATTRIBUTE]: version, [TOMBSTONE_ATTRIBUTE]: true, [TTL_ATTRIBUTE]: expiresAtSeconds });
   }
 
+  /**
+   * One PutItem: a new configuration stamp, after a setting or permission item was written, so that
+   * every handler re-reads them on its next request. Unconditional: changes of different settings
+   * may be applied in any order, and each must be seen.
+   */
+  async touchConfigStamp(version: Version): Promise<void> {
+    await this.db.send(new PutItemCommand({ TableName: this.table, Item: toAttributes({ ...CONFIG_STAMP_KEY, stamp: `${version}/${randomUUID()}` }) }));
+  }
+
   /** A user's token items, tombstones included, in one strongly consistent Query. */
   async tokenItems(userId: string): Promise<Record<string, unknown>[]> {
     return this.queryAll({
@@ -344,13 +348,27 @@ export class DynamoStore implements PushGetStore, SyncStore {
     return found;
   }
 
-  /** Adds settings and permissions to the batch when the cached copy is missing or stale. */
+  /**
+   * Adds the configuration stamp to the batch, and settings and permissions when the cached copy is
+   * missing or older than the cache bound. A stamp that differs from the cached copy's means a
+   * change since: they are read again, strongly consistent, after the stamp (so the copy is at
+   * least as new as the stamp it is kept under).
+   */
   private async batchGetWithConfig(wanted: Key[]): Promise<{ found: Map<string, Record<string, unknown>>; config: DeploymentConfig }> {
     const cached = this.cachedConfig;
     if (cached && this.now() - cached.loadedAt < this.cacheMs) {
-      return { found: await this.batchGet(wanted), config: cached.config };
+      const found = await this.batchGet([...wanted, CONFIG_STAMP_KEY]);
+      const stamp = found.get(keyString(CONFIG_STAMP_KEY))?.stamp;
+      if (stamp === cached.stamp) {
+        return { found, config: cached.config };
+      }
+      return { found, config: this.cacheConfig(await this.batchGet([...SETTING_KEYS, ...PERMISSION_KEYS], { consistentRead: true }), stamp) };
     }
-    const found = await this.batchGet([...wanted, ...SETTING_KEYS, ...PERMISSION_KEYS]);
+    const found = await this.batchGet([...wanted, ...SETTING_KEYS, ...PERMISSION_KEYS, CONFIG_STAMP_KEY]);
+    return { found, config: this.cacheConfig(found, found.get(keyString(CONFIG_STAMP_KEY))?.stamp) };
+  }
+
+  private cacheConfig(found: Map<string, Record<string, unknown>>, stamp: unknown): DeploymentConfig {
     const settingValues: Partial<Record<SettingId, unknown>> = {};
     SETTING_IDS.forEach((id, index) => {
       settingValues[id] = found.get(keyString(SETTING_KEYS[index]!))?.value;
@@ -363,8 +381,8 @@ export class DynamoStore implements PushGetStore, SyncStore {
       }
     });
     const config = { settings: resolveSettings(settingValues), permissions: resolvePermissions(permissionRoles) };
-    this.cachedConfig = { config, loadedAt: this.now() };
-    return { found, config };
+    this.cachedConfig = { config, loadedAt: this.now(), stamp };
+    return config;
   }
 
   /**
@@ -382,11 +400,11 @@ export class DynamoStore implements PushGetStore, SyncStore {
   }
 
   /** Items by key (unstorable keys are not found); a single key is a GetItem, which answers faster than a batch of one. */
-  private async batchGet(keysWanted: Key[], withTombstones = false): Promise<Map<string, Record<string, unknown>>> {
+  private async batchGet(keysWanted: Key[], { consistentRead = false, withTombstones = false } = {}): Promise<Map<string, Record<string, unknown>>> {
     const found = new Map<string, Record<string, unknown>>();
     const wanted = keysWanted.filter(isStorableKey);
     if (wanted.length === 1) {
-      const item = await this.getItem(wanted[0]!, false, withTombstones);
+      const item = await this.getItem(wanted[0]!, consistentRead, withTombstones);
       if (item) found.set(keyString(wanted[0]!), item);
       return found;
     }
@@ -397,7 +415,7 @@ export class DynamoStore implements PushGetStore, SyncStore {
           throw new Error('BatchGetItem left keys unprocessed after retries');
         }
         await backoff(attempt);
-        const result = await this.db.send(new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: pending } } }));
+        const result = await this.db.send(new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: consistentRead } } }));
         for (const attributes of result.Responses?.[this.table] ?? []) {
           const item = fromAttributes(attributes);
           if (withTombstones || !isTombstone(item)) found.set(keyString(item as unknown as Key), item);
@@ -436,4 +454,10 @@ function backoff(attempt: number): Promise<void> {
   }
   const delay = Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
   return new Promise((resolve) => setTimeout(resolve, delay));
+}
+
+/** `Accounts_LoginExpiration` in days from a read that asked for it (a tombstoned setting: the default). */
+function loginExpirationOf(found: Map<string, Record<string, unknown>>): number {
+  const setting = found.get(keyString(LOGIN_EXPIRATION_KEY));
+  return resolveSettings({ Accounts_LoginExpiration: isTombstone(setting) ? undefined : setting?.value }).loginExpirationDays;
 }

@@ -14,6 +14,7 @@
  * | team document | TEAM#<teamId>      | TEAMDOC         | rocketchat_team            |
  * | team member   | TEAM#<teamId>      | MEMBER#<userId> | rocketchat_team_member     |
  * | dept. agent   | DEPT#<departmentId>| AGENT#<agentId> | rocketchat_livechat_department_agents |
+ * | config stamp  | CONFIG             | VERSION         | (rewritten on every setting or permission change) |
  *
  * One GSI, `badge` (sparse: only unread, non-archived subscriptions carry `badgeUser`). A
  * change-stream delete that carries only `_id` finds its item through a pointer item (below).
@@ -43,6 +44,8 @@ export const keys = {
   teamDocument: (teamId: string): Key => ({ pk: `TEAM#${teamId}`, sk: 'TEAMDOC' }),
   teamMember: (teamId: string, userId: string): Key => ({ pk: `TEAM#${teamId}`, sk: `MEMBER#${userId}` }),
   departmentAgent: (departmentId: string, agentId: string): Key => ({ pk: `DEPT#${departmentId}`, sk: `AGENT#${agentId}` }),
+  /** A new `stamp` whenever a setting or permission item changes: the handler's configuration cache checks it. */
+  configStamp: (): Key => ({ pk: 'CONFIG', sk: 'VERSION' }),
 };
 
 export const TOKEN_SK_PREFIX = 'TOKEN#';

@@ -41,8 +41,8 @@ export interface SyncStore {
   rawItem(key: Key): Promise<Record<string, unknown> | undefined>;
   /** Strongly consistent: the user's token items (tombstones included), with their versions. */
   tokenItems(userId: string): Promise<Record<string, unknown>[]>;
-  /** Days a login token lives (the Accounts_LoginExpiration setting in the table). */
-  loginExpirationDays(): Promise<number>;
+  /** A new configuration stamp: the handlers re-read settings and permissions on their next request. */
+  touchConfigStamp(version: Version): Promise<void>;
 }
 
 export interface ApplierOptions {
@@ -52,6 +52,8 @@ export interface ApplierOptions {
 }
 
 const DEFAULT_TOMBSTONE_TTL_SECONDS = 7 * 24 * 60 * 60;
+/** Collections whose items the handler caches: a change of one stamps the configuration. */
+const CONFIG_COLLECTIONS = new Set<Collection>(['rocketchat_settings', 'rocketchat_permissions']);
 const TOKENS_FIELD = 'services.resume.loginTokens';
 /** A pushed array element, as a change event names it: `services.resume.loginTokens.<index>`. */
 const PUSHED_TOKEN = /^services\.resume\.loginTokens\.\d+$/;
@@ -80,6 +82,10 @@ class Counted {
   tokenItems(userId: string): Promise<Record<string, unknown>[]> {
     this.reads++;
     return this.store.tokenItems(userId);
+  }
+  touchConfigStamp(version: Version): Promise<void> {
+    this.writes++;
+    return this.store.touchConfigStamp(version);
   }
 }
 
@@ -120,6 +126,11 @@ export class ChangeApplier {
     }
     const store = new Counted(this.store);
     const kind = event.operationType === 'delete' ? await this.delete(store, collection, id, version) : await this.upsert(store, collection, id, event, version);
+    // After the item, so a handler that sees the new stamp reads the new value. A stale outcome
+    // stamps too: a retry after a failure between the two writes finds the item already written.
+    if (CONFIG_COLLECTIONS.has(collection) && kind !== 'irrelevant') {
+      await store.touchConfigStamp(version);
+    }
     return { kind, writes: store.writes, reads: store.reads };
   }
 
@@ -144,7 +155,7 @@ export class ChangeApplier {
       throw new UnmappableChange(collection, id, `${operation} without fullDocument (open the change stream with fullDocument: 'updateLookup')`);
     }
     const doc = await this.documentOf(collection, id, event.fullDocument);
-    const { items } = await this.map(collection, id, doc);
+    const { items } = this.map(collection, id, doc);
     if (items.length === 0) {
       return 'irrelevant';
     }
@@ -331,10 +342,9 @@ export class ChangeApplier {
     }
   }
 
-  private async map(collection: Collection, id: string, doc: Document): Promise<{ items: Item[] }> {
-    const context = { loginExpirationDays: collection === 'users' ? await this.store.loginExpirationDays() : 0 };
+  private map(collection: Collection, id: string, doc: Document): { items: Item[] } {
     try {
-      return itemsForDocument(collection, doc, context);
+      return itemsForDocument(collection, doc);
     } catch (error) {
       throw error instanceof InvalidDocument ? new UnmappableChange(collection, id, error.message) : error;
     }

@@ -201,12 +201,8 @@ describe('IAM', () => {
   const xrayStatement = { Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Effect: 'Allow', Resource: '*' };
   const tableArn = () => ({ 'Fn::GetAtt': [logicalId('AWS::DynamoDB::Table', 'Table'), 'Arn'] });
 
-  it('authorizer: BatchGetItem and GetItem on the table only', () => {
-    expect(policyStatementsOf('AuthorizerRole')).toEqual([
-      logsStatement('Authorizer'),
-      xrayStatement,
-      { Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'], Effect: 'Allow', Resource: tableArn() },
-    ]);
+  it('authorizer: BatchGetItem on the table only (token and login expiration together)', () => {
+    expect(policyStatementsOf('AuthorizerRole')).toEqual([logsStatement('Authorizer'), xrayStatement, { Action: 'dynamodb:BatchGetItem', Effect: 'Allow', Resource: tableArn() }]);
   });
 
   it('handler: GetItem, BatchGetItem on the table and Query on the badge index only', () => {

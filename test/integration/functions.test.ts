@@ -98,11 +98,11 @@ describe('errors after authentication, in the spec order', () => {
 });
 
 describe('DynamoDB round trips', () => {
-  it('the authorizer makes exactly one request', async () => {
-    await get(RODRIQ, { id: ['WkbwSntxt8D3jLp8G'] }); // warm the settings cache
+  it('the authorizer makes exactly one request, token and login expiration together', async () => {
+    await get(RODRIQ, { id: ['WkbwSntxt8D3jLp8G'] });
     requests.reset();
     await authorize((await import('../../testkit/requests')).authorizerEvent({ headers: RODRIQ }));
-    expect(requests.snapshot().byCommand).toStrictEqual({ GetItemCommand: 1 });
+    expect(requests.snapshot().byCommand).toStrictEqual({ BatchGetItemCommand: 1 });
   });
 
   it('the authorizer still makes one request with a cold settings cache', async () => {
@@ -114,7 +114,7 @@ describe('DynamoDB round trips', () => {
     expect(requests.snapshot().total).toBe(1);
   });
 
-  it('a cold authorizer reads the token and the login expiration, nothing else, and takes the stored value', async () => {
+  it('the authorizer reads the token and the login expiration, nothing else, and takes the stored value at once', async () => {
     const { DynamoStore } = await import('../../lib/store/dynamo-store');
     const { itemsForDocument } = await import('../../lib/store/items');
     const { hashLoginToken } = await import('../../lib/auth');
@@ -133,7 +133,7 @@ describe('DynamoDB round trips', () => {
     );
     try {
       const store = new DynamoStore(client, { tableName });
-      await store.putItems(itemsForDocument('rocketchat_settings', { _id: 'Accounts_LoginExpiration', value: 7 }, { loginExpirationDays: 90 }).items);
+      await store.putItems(itemsForDocument('rocketchat_settings', { _id: 'Accounts_LoginExpiration', value: 7 }).items);
       const hashed = hashLoginToken(RODRIQ['X-Auth-Token']);
       const cold = new DynamoStore(client, { tableName });
       counter.reset();
@@ -145,9 +145,11 @@ describe('DynamoDB round trips', () => {
         { pk: `USER#${RODRIQ['X-User-Id']}`, sk: `TOKEN#${hashed}` },
         { pk: 'SETTING#Accounts_LoginExpiration', sk: 'SETTING' },
       ]);
+      // No cache: a changed setting applies to the very next check.
+      await store.putItems(itemsForDocument('rocketchat_settings', { _id: 'Accounts_LoginExpiration', value: 365 }).items);
       counter.reset();
-      expect((await cold.loginFacts(RODRIQ['X-User-Id'], hashed)).loginExpirationDays).toBe(7);
-      expect(counter.snapshot().byCommand).toStrictEqual({ GetItemCommand: 1 });
+      expect((await cold.loginFacts(RODRIQ['X-User-Id'], hashed)).loginExpirationDays).toBe(365);
+      expect(counter.snapshot().byCommand).toStrictEqual({ BatchGetItemCommand: 1 });
     } finally {
       client.destroy();
     }

@@ -160,6 +160,22 @@ describe('a subscription needs a view permission', () => {
     }
     expect(await allowed('invitee', 'grp')).toBe(false);
   });
+
+  it("a ban (Rocket.Chat keeps the subscription with status BANNED) shuts a member out of a group and a public channel; the unban's delete of the subscription leaves the channel open again", async () => {
+    const [group, channel] = ['grp', 'chan'].map((rid) => SUBSCRIPTIONS.find((s) => s._id === sub('member', rid)._id)!);
+    for (const subscription of [group!, channel!]) await apply(log.update('rocketchat_subscription', subscription._id, { status: 'BANNED' }));
+    try {
+      expect(await allowed('member', 'grp')).toBe(false);
+      expect(await allowed('member', 'chan')).toBe(false);
+      expect(await allowed('member', 'dm')).toBe(true);
+      await apply(log.delete('rocketchat_subscription', channel!._id));
+      expect(await allowed('member', 'chan')).toBe(true);
+    } finally {
+      await apply(log.update('rocketchat_subscription', group!._id, {}, ['status']));
+      await apply(log.insert('rocketchat_subscription', channel!));
+    }
+    expect(await allowed('member', 'grp')).toBe(true);
+  });
 });
 
 describe('channels of teams', () => {

@@ -60,9 +60,12 @@ function eventLines(events: ChangeEvent[]): string {
 
 async function liveItems(tableName: string): Promise<Record<string, unknown>[]> {
   const { Items = [] } = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }));
-  return Items.filter((item) => item.deleted !== true)
-    .map(({ version: _version, ...item }) => item)
-    .sort((a, b) => `${a.pk}\u0000${a.sk}`.localeCompare(`${b.pk}\u0000${b.sk}`));
+  return (
+    Items.filter((item) => item.deleted !== true)
+      // The configuration stamp is new on every write by design; its presence is compared, not its value.
+      .map(({ version: _version, stamp: _stamp, ...item }) => item)
+      .sort((a, b) => `${a.pk}\u0000${a.sk}`.localeCompare(`${b.pk}\u0000${b.sk}`))
+  );
 }
 
 /** The authorizer's and the handler's path, on a store without the settings cache. */

@@ -16,6 +16,8 @@ interface FakeTeam {
 /** In-memory facts that record every question asked. */
 class FakeFacts implements AccessFacts {
   readonly calls: string[] = [];
+  /** Rooms the receiver is banned from; answered from the prefetched subscription, so not a recorded question. */
+  readonly banned = new Set<string>();
   private readonly rooms: Map<string, Room>;
   private readonly teams: Map<string, FakeTeam>;
 
@@ -33,6 +35,10 @@ class FakeFacts implements AccessFacts {
   async isSubscribed(rid: string): Promise<boolean> {
     this.calls.push(`isSubscribed:${rid}`);
     return this.subscribed.has(rid);
+  }
+
+  async isBanned(rid: string): Promise<boolean> {
+    return this.banned.has(rid);
   }
 
   async room(rid: string): Promise<Room | undefined> {
@@ -183,6 +189,38 @@ describe('subscription', () => {
     const facts = new FakeFacts();
     expect(await check(channel, USER, facts)).toBe(true);
     expect(facts.calls).toEqual(['isSubscribed:chan']);
+  });
+});
+
+describe("a banned member (Rocket.Chat's room ban: the subscription stays with status BANNED)", () => {
+  const banned = (room: Room, subscribedTo: string[] = []) => {
+    const facts = new FakeFacts(new Set(subscribedTo), [channel, group], [privateTeam, { ...publicTeam, type: 0 }]);
+    facts.banned.add(room.id);
+    return facts;
+  };
+
+  it('is refused a public channel that view-c-room would open', async () => {
+    expect(await check(channel, USER, new FakeFacts())).toBe(true);
+    expect(await check(channel, USER, banned(channel))).toBe(false);
+    expect(await check(channel, ADMIN, banned(channel))).toBe(false);
+  });
+
+  it('is refused a channel of a public or a private team', async () => {
+    const privateMember = new FakeFacts(new Set(['teamMainP']), [], [privateTeam]);
+    expect(await check(privateTeamChannel, USER, privateMember)).toBe(true);
+    const bannedPrivate = banned(privateTeamChannel, ['teamMainP']);
+    expect(await check(privateTeamChannel, USER, bannedPrivate)).toBe(false);
+    expect(await check(publicTeamChannel, USER, banned(publicTeamChannel))).toBe(false);
+  });
+
+  it('a ban from one room leaves the others open', async () => {
+    expect(await check(channel, USER, banned(group))).toBe(true);
+  });
+
+  it('a discussion follows its parent: banned from the parent channel, refused the discussion', async () => {
+    const discussion: Room = { id: 'dc', t: 'p', prid: 'chan' };
+    expect(await check(discussion, USER, new FakeFacts(new Set(), [channel]))).toBe(true);
+    expect(await check(discussion, USER, banned(channel))).toBe(false);
   });
 });
 

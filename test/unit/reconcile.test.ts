@@ -16,7 +16,6 @@ import { reconcile, type ReconcileOptions } from '../../lib/sync/relay/reconcile
 import { MemorySyncStore } from '../support/memory-sync-store';
 
 const START = new Timestamp({ t: 1_800_000_000, i: 5 });
-const CONTEXT = { loginExpirationDays: 90 };
 const when = '2026-11-30T00:00:00.000Z';
 const user = (id: string, tokens: string[]): Document => ({
   _id: id,
@@ -48,7 +47,7 @@ const OUTSIDE_WINDOW = new Set(['mOld']);
 const keyOf = (item: Record<string, unknown>) => `${String(item.pk)}\u0000${String(item.sk)}`;
 
 function expectedKeys(documents: [Collection, Document][]): string[] {
-  return documents.flatMap(([collection, doc]) => importItemsForDocument(collection, doc, CONTEXT, IMPORT_VERSION).items.map(keyOf)).sort();
+  return documents.flatMap(([collection, doc]) => importItemsForDocument(collection, doc, IMPORT_VERSION).items.map(keyOf)).sort();
 }
 
 function liveKeys(store: MemorySyncStore): string[] {
@@ -72,7 +71,7 @@ async function* scanOf(store: MemorySyncStore): AsyncGenerator<StoredVersion[]> 
 /** The import of BEFORE, then a snapshot of `now` (the window leaves OUTSIDE_WINDOW out) and its reconciliation. */
 async function resnapshot(now: [Collection, Document][], options: Partial<ReconcileOptions> = {}) {
   const store = new MemorySyncStore();
-  for (const [collection, doc] of BEFORE) for (const item of importItemsForDocument(collection, doc, CONTEXT, IMPORT_VERSION).items) store.seed(item);
+  for (const [collection, doc] of BEFORE) for (const item of importItemsForDocument(collection, doc, IMPORT_VERSION).items) store.seed(item);
   const applier = new ChangeApplier(store);
   const apply = async (change: Record<string, unknown>) => (await applier.apply(change as unknown as ChangeEvent)).kind;
   for (const [collection, doc] of now) {
