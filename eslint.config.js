@@ -4,30 +4,27 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 /**
- * The pure core: push.get's use case, the access rules, authentication, the notification. It reads
- * no table, no MongoDB, no HTTP and no Lambda event, so it runs (and is unit-tested) anywhere.
- * Not in it yet: lib/sync/apply.ts and lib/sync/relevance.ts import the table's item layout
- * (lib/store/items.ts, keys.ts); lib/sync/change-event.ts reads BSON.
+ * The pure core (lib/core/): push.get's use case, the access rules, authentication, the reasons,
+ * the notification. It reads no table, no MongoDB, no HTTP and no Lambda event, so it runs (and is
+ * unit-tested) anywhere; the adapters (lib/dynamodb, lib/sync, lib/import, functions, local) pass
+ * it what it needs. Not in it: lib/sync/apply.ts and relevance.ts, the sync's decisions, which are
+ * written in terms of the table's item layout (lib/dynamodb/items.ts, keys.ts).
  */
-export const CORE_FILES = ['lib/push-get.ts', 'lib/access.ts', 'lib/auth.ts', 'lib/domain.ts', 'lib/errors.ts', 'lib/settings.ts', 'lib/headers.ts', 'lib/notification/**/*.ts'];
+export const CORE_FILES = ['lib/core/**/*.ts'];
 
-/** What the core may not import: SDKs and the adapters (relative paths at any depth, so `./store/x` from lib/ and `../store/x` from lib/notification/). */
-const CORE_MAY_NOT_IMPORT = {
-  paths: ['mongodb', 'bson', 'aws-lambda', 'http', 'https', 'http2', 'node:http', 'node:https', 'node:http2'].map((name) => ({
-    name,
-    message: 'The core (eslint.config.js CORE_FILES) imports no SDK or transport; pass what it needs in from an adapter.',
-  })),
+const SDK_OR_TRANSPORT = 'The core (lib/core) imports no SDK or transport; pass what it needs in from an adapter.';
+
+/** What a core file at `depth` folders below lib/core may import: no SDK, and nothing outside lib/core. */
+const coreImports = (depth) => ({
+  paths: ['mongodb', 'bson', 'aws-lambda', 'http', 'https', 'http2', 'node:http', 'node:https', 'node:http2'].map((name) => ({ name, message: SDK_OR_TRANSPORT })),
   patterns: [
+    { group: ['@aws-sdk/*', '@smithy/*', '@aws-lambda-powertools/*', 'mongodb/*', 'bson/*'], message: SDK_OR_TRANSPORT },
     {
-      group: ['@aws-sdk/*', '@smithy/*', '@aws-lambda-powertools/*', 'mongodb/*', 'bson/*'],
-      message: 'The core (eslint.config.js CORE_FILES) imports no SDK; pass what it needs in from an adapter.',
-    },
-    {
-      regex: '^(\\.\\.?/)+(lib/)?(store|functions|local|infra|scripts|bench|test|testkit)(/|$)',
-      message: 'The core (eslint.config.js CORE_FILES) imports no adapter (lib/store, functions, local, infra, scripts) and no test code.',
+      regex: `^(\\.\\./){${depth + 1},}`,
+      message: 'The core (lib/core) imports only the core: no adapter (lib/dynamodb, lib/sync, functions, local, infra, scripts) and no test code.',
     },
   ],
-};
+});
 
 /** A relative import of a top-level folder, from any depth below another one. */
 const importOf = (folder) => `^(\\.\\./)+${folder}(/|$)`;
@@ -58,8 +55,12 @@ export default tseslint.config(
     },
   },
   {
-    files: CORE_FILES,
-    rules: { 'no-restricted-imports': ['error', CORE_MAY_NOT_IMPORT] },
+    files: ['lib/core/*.ts'],
+    rules: { 'no-restricted-imports': ['error', coreImports(0)] },
+  },
+  {
+    files: ['lib/core/*/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', coreImports(1)] },
   },
   {
     // What ships (the functions' bundles, the relay, the CLIs) imports no test or bench code.

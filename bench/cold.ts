@@ -35,7 +35,7 @@ const CDK_BUNDLING: BuildOptions = {
 };
 
 /** As PushFunction's afterBundling hook: data files the code reads beside itself, copied when the bundle names them. */
-const RUNTIME_FILES = ['lib/notification/emoji-shortnames.json'];
+const RUNTIME_FILES = ['lib/core/notification/emoji-shortnames.json'];
 
 /** The Lambda environment the stack gives both functions (infra/push-get-stack.ts, PushFunction); `sourceMaps` as `-c sourceMaps=true` sets it. */
 export function lambdaEnvironment(functionName: string, tableName: string, endpoint: string, sourceMaps: boolean): Record<string, string> {

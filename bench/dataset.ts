@@ -4,9 +4,9 @@
  * writes through the same mapping and store as the import (`itemsForDocument` → `putItems`).
  */
 import { prng } from './support/prng';
-import { hashLoginToken } from '../lib/auth';
-import type { DynamoStore } from '../lib/store/dynamo-store';
-import { itemsForDocument, type Collection, type Document } from '../lib/store/items';
+import { hashLoginToken } from '../lib/core/auth';
+import type { DynamoStore } from '../lib/dynamodb/dynamo-store';
+import { itemsForDocument, type Collection, type Document } from '../lib/dynamodb/items';
 import type { Json } from '../lib/ejson';
 
 export interface DatasetShape {

@@ -5,12 +5,12 @@
  * compare against exactly the same requests the real code makes.
  */
 import { BatchGetItemCommand, DynamoDBClient, GetItemCommand, QueryCommand, type AttributeValue, type ReturnConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import { LOGIN_EXPIRATION_KEY } from '../lib/store/config-keys';
-import { BADGE_INDEX, BADGE_INDEX_KEY, keys, type Key } from '../lib/store/keys';
+import { LOGIN_EXPIRATION_KEY } from '../lib/dynamodb/config-keys';
+import { BADGE_INDEX, BADGE_INDEX_KEY, keys, type Key } from '../lib/dynamodb/keys';
 
 type RawKey = Record<string, AttributeValue>;
 
-/** The same client options as lib/store/client.ts, on the low-level client. */
+/** The same client options as lib/dynamodb/client.ts, on the low-level client. */
 export function rawClient(region: string, endpoint?: string): DynamoDBClient {
   return new DynamoDBClient({
     region,

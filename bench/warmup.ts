@@ -4,7 +4,7 @@
  * first ~3,000 requests). Measuring before that would compare code against a moving engine.
  */
 import type { BenchDataset } from './dataset';
-import { hashLoginToken } from '../lib/auth';
+import { hashLoginToken } from '../lib/core/auth';
 import { rawAuthorizerBatchFloor, rawAuthorizerFloor, rawClient, rawHandlerFloor } from './floor';
 import type { Bound } from './support/loop';
 

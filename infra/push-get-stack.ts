@@ -3,7 +3,7 @@ import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ACCESS_NEEDS } from '../lib/store/access-needs';
+import { ACCESS_NEEDS } from '../lib/dynamodb/access-needs';
 import { addObservability, METRICS_NAMESPACE, SERVICE_NAME } from './constructs/observability';
 import { addPushApi, PUSH_GET_PATH } from './constructs/push-api';
 import { PushFunction } from './constructs/push-function';

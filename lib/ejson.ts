@@ -11,9 +11,10 @@
  * the item mapping refuses it where push.get reads a number.
  */
 import { EJSON } from 'bson';
-import { parseIsoDateTime } from './iso-date';
+import type { Json } from './core/domain';
+import { parseIsoDateTime } from './core/iso-date';
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type { Json } from './core/domain';
 
 export class EjsonError extends Error {}
 

@@ -10,7 +10,7 @@ import { deliveredContext } from '../functions/commons/authorizer-context';
 import { authorizerRequestEvent, proxyRequestEvent, PUSH_GET_RESOURCE, restRequest, type RestRequestContext } from '../functions/commons/rest-api-events';
 import { INTERNAL_ERROR_BODY, JSON_HEADERS, unauthorizedBody } from '../functions/commons/http';
 import { loggableId, onRefusal, type RefusalFields } from '../functions/commons/refusal-listeners';
-import { headerValue } from '../lib/headers';
+import { headerValue } from '../lib/core/headers';
 
 export type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 export type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -19,7 +19,7 @@ export interface LocalApiOptions {
   authorizer: Authorizer;
   handler: Handler;
   /**
-   * One line per request: method, path, status, the reason (lib/reasons.ts), the user id and ms;
+   * One line per request: method, path, status, the reason (lib/core/reasons.ts), the user id and ms;
    * never a token, never message text.
    */
   log?: (line: string) => void;

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import semver from 'semver';
-import { planTarget, TargetError, type TargetOptions } from '../lib/store/target';
+import { planTarget, TargetError, type TargetOptions } from '../lib/dynamodb/target';
 // A JSON import, not a file read beside import.meta.url: the sync relay's CommonJS bundle (npm run build:sync) uses this module too.
 import manifest from '../package.json' with { type: 'json' };
 

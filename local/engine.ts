@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_ENGINE_ACCESS } from '../lib/store/client';
+import { LOCAL_ENGINE_ACCESS } from '../lib/dynamodb/client';
 
 export type EngineKind = 'dynamodb-local' | 'dynalite';
 
@@ -29,7 +29,7 @@ export interface EngineOptions {
   /**
    * DynamoDB Local's -sharedDb (default: on): one database for every client. Off, as its Docker
    * image runs by default, every access key and region pair is a database of its own; tests use
-   * that to prove the commands agree on one (lib/store/target.ts).
+   * that to prove the commands agree on one (lib/dynamodb/target.ts).
    */
   sharedDb?: boolean;
 }
@@ -160,7 +160,7 @@ export function freePort(): Promise<number> {
 
 /**
  * A client for loading a local engine (creating tables, importing): the marshalling of
- * lib/store/client.ts, but patient timeouts and more retries, since a bulk load may queue behind
+ * lib/dynamodb/client.ts, but patient timeouts and more retries, since a bulk load may queue behind
  * a busy or just-started engine (the service's client gives up after 1 s, which is right for a
  * phone waiting, wrong for a loader).
  */

@@ -1,19 +1,19 @@
 /**
- * `npm run explain`'s core: runs the real login check (lib/auth.ts, as the authorizer does) and the
- * real use case (lib/push-get.ts, with its access rules) against the table, and says at each step
- * what it found, then the reason (lib/reasons.ts) with the exact status and body push.get answers
+ * `npm run explain`'s core: runs the real login check (lib/core/auth.ts, as the authorizer does) and the
+ * real use case (lib/core/push-get.ts, with its access rules) against the table, and says at each step
+ * what it found, then the reason (lib/core/reasons.ts) with the exact status and body push.get answers
  * (functions/commons/http.ts). It never returns a token or a hash.
  */
-import { hashLoginToken, loginRefusal, loginTokenExpiresAt, refineUnknownToken, type AuthUser } from '../lib/auth';
-import type { AccessDecision } from '../lib/access';
-import type { Receiver } from '../lib/domain';
-import { PushGetError } from '../lib/errors';
-import { getPushNotification, type PushGetTrace } from '../lib/push-get';
-import { failureReason, type Reason } from '../lib/reasons';
-import { hasPermission, roomViewPermission, type PermissionId, type Permissions } from '../lib/settings';
-import type { DynamoStore } from '../lib/store/dynamo-store';
-import { toAuthUser, toLoginToken } from '../lib/store/items';
-import { keys, TOMBSTONE_ATTRIBUTE, VERSION_ATTRIBUTE } from '../lib/store/keys';
+import { hashLoginToken, loginRefusal, loginTokenExpiresAt, refineUnknownToken, type AuthUser } from '../lib/core/auth';
+import type { AccessDecision } from '../lib/core/access';
+import type { Receiver } from '../lib/core/domain';
+import { PushGetError } from '../lib/core/errors';
+import { getPushNotification, type PushGetTrace } from '../lib/core/push-get';
+import { failureReason, type Reason } from '../lib/core/reasons';
+import { hasPermission, roomViewPermission, type PermissionId, type Permissions } from '../lib/core/settings';
+import type { DynamoStore } from '../lib/dynamodb/dynamo-store';
+import { toAuthUser, toLoginToken } from '../lib/dynamodb/items';
+import { keys, TOMBSTONE_ATTRIBUTE, VERSION_ATTRIBUTE } from '../lib/dynamodb/keys';
 import { decodeAuthorizerContext, encodeAuthorizerContext } from '../functions/commons/authorizer-context';
 import { errorResponse, ok, unauthorizedBody, STATUS_BY_OUTCOME } from '../functions/commons/http';
 import { messageIdFrom } from '../functions/push-get/query';

@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { importExport, type ImportSummary } from '../lib/import/import-export';
-import { DynamoStore } from '../lib/store/dynamo-store';
-import { DEFAULT_TABLE_NAME } from '../lib/store/table-name';
-import { resolveTarget } from '../lib/store/target';
+import { DynamoStore } from '../lib/dynamodb/dynamo-store';
+import { DEFAULT_TABLE_NAME } from '../lib/dynamodb/table-name';
+import { resolveTarget } from '../lib/dynamodb/target';
 import { createLocalApi } from './api-server';
 import { startEngine, type Engine, type EngineKind } from './engine';
 

@@ -5,9 +5,9 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOCAL_ENGINE_ACCESS } from '../lib/store/client';
-import { DEFAULT_TABLE_NAME } from '../lib/store/table-name';
-import { planTarget, TARGET_OPTIONS } from '../lib/store/target';
+import { LOCAL_ENGINE_ACCESS } from '../lib/dynamodb/client';
+import { DEFAULT_TABLE_NAME } from '../lib/dynamodb/table-name';
+import { planTarget, TARGET_OPTIONS } from '../lib/dynamodb/target';
 import { checkNode, parseCommandLine, runCommand, targetOptions, UsageError, type CommandSpec } from './cli';
 import { redact } from '../lib/sync/relay/errors';
 import { whenLaunchersEnd } from './launchers';

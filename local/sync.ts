@@ -3,7 +3,7 @@
  * MongoDB by the relay (snapshot, then the change stream), so an operator can try the whole
  * thing against their own server before deploying. The URL is never printed.
  */
-import { createDocumentClient } from '../lib/store/document-client';
+import { createDocumentClient } from '../lib/dynamodb/document-client';
 import { connectRelay } from '../lib/sync/relay';
 
 export interface LocalRelay {

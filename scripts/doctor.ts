@@ -8,7 +8,7 @@ import { checkNode, parseCommandLine, runCommand, UsageError, type CommandSpec }
 import { exitCode, formatChecks, runDoctor } from '../lib/doctor/checks';
 import { DynamoDoctorStore } from '../lib/doctor/dynamo-doctor-store';
 import { PROBE_TIMEOUT_MS, probeRoute } from '../lib/doctor/route';
-import { resolveTarget, TARGET_OPTIONS } from '../lib/store/target';
+import { resolveTarget, TARGET_OPTIONS } from '../lib/dynamodb/target';
 
 const SPEC: CommandSpec = {
   name: 'npm run doctor',

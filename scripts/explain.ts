@@ -5,9 +5,9 @@
  */
 import { checkNode, parseCommandLine, runCommand, UsageError, type CommandSpec } from '../local/cli';
 import { explain } from '../local/explain';
-import { REASONS } from '../lib/reasons';
-import { DynamoStore } from '../lib/store/dynamo-store';
-import { resolveTarget, TARGET_OPTIONS } from '../lib/store/target';
+import { REASONS } from '../lib/core/reasons';
+import { DynamoStore } from '../lib/dynamodb/dynamo-store';
+import { resolveTarget, TARGET_OPTIONS } from '../lib/dynamodb/target';
 
 const SPEC: CommandSpec = {
   name: 'npm run explain',

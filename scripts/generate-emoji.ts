@@ -1,11 +1,11 @@
-// Writes lib/notification/emoji-shortnames.json: every JoyPixels shortname (Rocket.Chat's emoji
+// Writes lib/core/notification/emoji-shortnames.json: every JoyPixels shortname (Rocket.Chat's emoji
 // set), aliases and skin tones included, mapped to its emoji. Run: npx tsx scripts/generate-emoji.ts
 // The runtime reads only the generated map, so emojibase-data stays out of the Lambda bundle.
 import { writeFileSync } from 'node:fs';
 import compact from 'emojibase-data/en/compact.json' with { type: 'json' };
 import joypixels from 'emojibase-data/en/shortcodes/joypixels.json' with { type: 'json' };
 
-const out = new URL('../lib/notification/emoji-shortnames.json', import.meta.url);
+const out = new URL('../lib/core/notification/emoji-shortnames.json', import.meta.url);
 
 const emojiByHexcode = new Map<string, string>();
 for (const emoji of compact) {
@@ -25,7 +25,7 @@ for (const [hexcode, names] of Object.entries(joypixels)) {
   for (const name of [names].flat()) map[name] = fullyQualified(emoji);
 }
 
-// One entry per line, sorted by name: lib/notification/emoji.ts binary-searches the file's bytes,
+// One entry per line, sorted by name: lib/core/notification/emoji.ts binary-searches the file's bytes,
 // which sort like the names only while the names are ASCII.
 const nonAscii = Object.keys(map).filter((name) => !/^[\x20-\x7e]+$/.test(name) || JSON.stringify(name) !== `"${name}"`);
 if (nonAscii.length > 0) throw new Error(`shortnames the table cannot hold: ${nonAscii.join(', ')}`);

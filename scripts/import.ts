@@ -6,11 +6,11 @@
  */
 import { resolve } from 'node:path';
 import { importExport, type ImportSummary } from '../lib/import/import-export';
-import { createDocumentClient } from '../lib/store/document-client';
-import { DynamoStore } from '../lib/store/dynamo-store';
-import { RelayStore } from '../lib/store/relay-store';
-import { DEFAULT_TABLE_NAME } from '../lib/store/table-name';
-import { planTarget, resolveTarget, TARGET_OPTIONS, TargetError, type Target } from '../lib/store/target';
+import { createDocumentClient } from '../lib/dynamodb/document-client';
+import { DynamoStore } from '../lib/dynamodb/dynamo-store';
+import { RelayStore } from '../lib/dynamodb/relay-store';
+import { DEFAULT_TABLE_NAME } from '../lib/dynamodb/table-name';
+import { planTarget, resolveTarget, TARGET_OPTIONS, TargetError, type Target } from '../lib/dynamodb/target';
 import { parseCommand, runCommand, targetOptions, type CommandSpec } from '../local/cli';
 
 const COMMAND: CommandSpec = {

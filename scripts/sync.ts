@@ -4,8 +4,8 @@
  * from Rocket.Chat's change events. A thin CLI: the modes live in lib/sync/.
  */
 import { resolve } from 'node:path';
-import { DynamoStore } from '../lib/store/dynamo-store';
-import { resolveTarget, TARGET_OPTIONS, type TargetOptions } from '../lib/store/target';
+import { DynamoStore } from '../lib/dynamodb/dynamo-store';
+import { resolveTarget, TARGET_OPTIONS, type TargetOptions } from '../lib/dynamodb/target';
 import { replayFile } from '../lib/sync/replay';
 import { connectRelay } from '../lib/sync/relay';
 import { parseCommandLine, runCommand, targetOptions, UsageError, type CommandSpec } from '../local/cli';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importExport } from '../lib/import/import-export';
-import { DynamoStore } from '../lib/store/dynamo-store';
+import { DynamoStore } from '../lib/dynamodb/dynamo-store';
 import { freePort } from '../local/engine';
 import { startLocalStack, type LocalStack } from '../local/stack';
 import { startTs, type Cli } from './support/cli';

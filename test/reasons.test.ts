@@ -1,5 +1,5 @@
 /**
- * Every reason of lib/reasons.ts that data can produce, twice on the same table: through the local
+ * Every reason of lib/core/reasons.ts that data can produce, twice on the same table: through the local
  * API over HTTP (the reason in its line per request) and through `npm run explain --json` as a
  * subprocess. The two agree on the reason, and explain's status and body are push.get's answer.
  * (team-unknown, the finer omnichannel reasons, discussion-parent-unknown, store-error and
@@ -10,11 +10,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashLoginToken } from '../lib/auth';
+import { hashLoginToken } from '../lib/core/auth';
 import { importExport } from '../lib/import/import-export';
-import { REASON_NAMES, type Reason } from '../lib/reasons';
-import { DynamoStore } from '../lib/store/dynamo-store';
-import { keys } from '../lib/store/keys';
+import { REASON_NAMES, type Reason } from '../lib/core/reasons';
+import { DynamoStore } from '../lib/dynamodb/dynamo-store';
+import { keys } from '../lib/dynamodb/keys';
 import { startLocalStack, type LocalStack } from '../local/stack';
 import { startTs } from './support/cli';
 import { DEMO_FIXTURES, endpoint, testClient } from './support/dynamo';

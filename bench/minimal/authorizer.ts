@@ -3,7 +3,7 @@
  * expiration it has to know (live, as the real one reads it), allow or refuse.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { hashLoginToken } from '../../lib/auth';
+import { hashLoginToken } from '../../lib/core/auth';
 import { rawAuthorizerColdFloor, rawClient } from '../floor';
 
 const table = process.env.TABLE_NAME ?? '';

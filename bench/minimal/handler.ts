@@ -3,7 +3,7 @@
  * nothing else. Bundled like the real functions; the baseline of the cold-start benchmark.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { COLD_CONFIG_KEYS, WARM_CONFIG_KEYS } from '../../lib/store/config-keys';
+import { COLD_CONFIG_KEYS, WARM_CONFIG_KEYS } from '../../lib/dynamodb/config-keys';
 import { rawClient, rawHandlerFloor } from '../floor';
 
 const table = process.env.TABLE_NAME ?? '';

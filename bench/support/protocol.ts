@@ -1,6 +1,6 @@
 /** What the orchestrator (run.ts) and its children (worker.ts, api-child.ts) say to each other. */
 import type { DatasetShape, UnreadProfile } from '../dataset';
-import type { RequestCounts } from '../../lib/store/request-count';
+import type { RequestCounts } from '../../lib/dynamodb/request-count';
 import type { LatencySummary } from './stats';
 
 export interface WorkerInput {

@@ -1,8 +1,8 @@
 /** API Gateway REST request authorizer: `X-User-Id` + `X-Auth-Token` → Allow with the user, or 401. */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
-import { hashLoginToken, loginRefusal, refineUnknownToken } from '../../lib/auth';
-import { headerValue } from '../../lib/headers';
-import type { LoginRefusal } from '../../lib/reasons';
+import { hashLoginToken, loginRefusal, refineUnknownToken } from '../../lib/core/auth';
+import { headerValue } from '../../lib/core/headers';
+import type { LoginRefusal } from '../../lib/core/reasons';
 import { encodeAuthorizerContext } from '../commons/authorizer-context';
 import { failureReason, logRefusal, reportRefusal, type RequestFacts } from '../commons/refusals';
 import { metrics, store, type Invocation } from '../commons/runtime';

@@ -4,8 +4,8 @@
  * decodes the receiver. The local API and the tests hand it over with `deliveredContext` too.
  */
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
-import type { AuthUser } from '../../lib/auth';
-import type { Receiver } from '../../lib/domain';
+import type { AuthUser } from '../../lib/core/auth';
+import type { Receiver } from '../../lib/core/domain';
 
 /** What the authorizer returns as `context`: strings only, as API Gateway would turn them into strings anyway. */
 export interface AuthorizerContext {

@@ -1,6 +1,6 @@
 /** The one place where outcomes become HTTP answers, in Rocket.Chat's shapes. */
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { PushGetError, Unauthorized } from '../../lib/errors';
+import { PushGetError, Unauthorized } from '../../lib/core/errors';
 import type { OutcomeKind } from './outcomes';
 
 /** Rocket.Chat's REST API forbids caching every answer: a notification is per user and per moment. */

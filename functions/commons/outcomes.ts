@@ -4,7 +4,7 @@
  * SUCCESS_OUTCOMES). The handler's statuses live in ./http.ts, and the dashboard and alarms (infra)
  * are built from these same names.
  */
-import type { ErrorKind } from '../../lib/errors';
+import type { ErrorKind } from '../../lib/core/errors';
 
 /** The handler's outcomes: an answer, a refusal of the use case (a typed domain error), or a failure. */
 export type OutcomeKind = 'Ok' | ErrorKind | 'Error';
@@ -30,7 +30,7 @@ export const SUCCESS_OUTCOMES = { handler: 'Ok', authorizer: 'Authorized' } as c
 
 /**
  * The dimension sets (besides `service`) of a refusal's metric line (functions/commons/refusals.ts):
- * `service` alone, which the outcome graphs and alarms read, by reason (lib/reasons.ts) and by the
- * app's platform (lib/user-agent.ts). Both are bounded: a few dozen reasons, three platforms.
+ * `service` alone, which the outcome graphs and alarms read, by reason (lib/core/reasons.ts) and by the
+ * app's platform (lib/core/user-agent.ts). Both are bounded: a few dozen reasons, three platforms.
  */
 export const REFUSAL_DIMENSIONS = [[], ['reason'], ['platform']] as const;

@@ -4,8 +4,8 @@
  * refusals.ts so that the local API can listen before the function modules (which read their
  * configuration at import) are loaded.
  */
-import type { Reason } from '../../lib/reasons';
-import type { Platform } from '../../lib/user-agent';
+import type { Reason } from '../../lib/core/reasons';
+import type { Platform } from '../../lib/core/user-agent';
 
 /** What a refusal's line says; the same fields the local API prints and the saved queries read. */
 export interface RefusalFields {

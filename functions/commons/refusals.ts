@@ -1,15 +1,15 @@
 /**
  * The one line a refused or failed request writes, and its metric. A success writes neither
  * (SUCCESS_OUTCOMES): its cost stays as docs/performance.md measured it. The line names the
- * reason (lib/reasons.ts), the user id, the message id, the latency since API Gateway received
+ * reason (lib/core/reasons.ts), the user id, the message id, the latency since API Gateway received
  * the request and the client (platform and app version from the User-Agent); never a token,
  * never message text. The metric is the outcome's, with `reason` and `platform` dimensions.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { headerValue } from '../../lib/headers';
-import { outcomeOf, type Reason } from '../../lib/reasons';
-export { failureReason } from '../../lib/reasons';
-import { clientOf } from '../../lib/user-agent';
+import { headerValue } from '../../lib/core/headers';
+import { outcomeOf, type Reason } from '../../lib/core/reasons';
+export { failureReason } from '../../lib/core/reasons';
+import { clientOf } from '../../lib/core/user-agent';
 import { loggableId, notifyRefusal, type RefusalFields } from './refusal-listeners';
 import { REFUSAL_DIMENSIONS } from './outcomes';
 import { errorFields, loggerFor, metrics, type Invocation } from './runtime';

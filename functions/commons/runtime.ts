@@ -5,9 +5,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { loadConfig } from '../../lib/config';
-import { createClient } from '../../lib/store/client';
-import { DynamoStore } from '../../lib/store/dynamo-store';
+import { loadConfig } from './config';
+import { createClient } from '../../lib/dynamodb/client';
+import { DynamoStore } from '../../lib/dynamodb/dynamo-store';
 
 export const config = loadConfig();
 export const dynamoClient = createClient(config);

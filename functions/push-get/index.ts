@@ -1,7 +1,7 @@
 /** `GET /api/v1/push.get`: translates the REST API proxy event to the use case and back. */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { Unauthorized, PushGetError } from '../../lib/errors';
-import { getPushNotification } from '../../lib/push-get';
+import { Unauthorized, PushGetError } from '../../lib/core/errors';
+import { getPushNotification } from '../../lib/core/push-get';
 import { decodeAuthorizerContext } from '../commons/authorizer-context';
 import { errorResponse, ok } from '../commons/http';
 import { failureReason, reportRefusal } from '../commons/refusals';

@@ -1,5 +1,5 @@
 /** The `id` query parameter, from the query maps of API Gateway's REST (v1) proxy event. */
-import { BadRequest } from '../../lib/errors';
+import { BadRequest } from '../../lib/core/errors';
 
 /** Query parameters as API Gateway (REST, v1 events) hands them over. */
 export interface QueryParameters {

@@ -27,9 +27,9 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { STATUS_BY_OUTCOME } from '../../functions/commons/http';
 import { AUTHORIZER_OUTCOMES, SUCCESS_OUTCOMES, type AuthorizerOutcome, type OutcomeKind } from '../../functions/commons/outcomes';
 import { QueryDefinition, QueryString } from 'aws-cdk-lib/aws-logs';
-import { outcomeOf, REASON_NAMES, type Reason } from '../../lib/reasons';
-import { BADGE_INDEX } from '../../lib/store/keys';
-import { PLATFORMS } from '../../lib/user-agent';
+import { outcomeOf, REASON_NAMES, type Reason } from '../../lib/core/reasons';
+import { BADGE_INDEX } from '../../lib/dynamodb/keys';
+import { PLATFORMS } from '../../lib/core/user-agent';
 import type { PushFunction } from './push-function';
 
 /** CloudWatch namespace and `service` dimension of the Powertools metrics both functions emit. */
@@ -338,7 +338,7 @@ function funnelWidget(api: RestApi, handler: PushFunction): GraphWidget {
   return new GraphWidget({ title: 'Funnel: how far requests get', width: 8, view: GraphWidgetView.BAR, setPeriodToTimeRange: true, left });
 }
 
-/** Every refusal and failure by its reason (lib/reasons.ts), authorizer and handler together. */
+/** Every refusal and failure by its reason (lib/core/reasons.ts), authorizer and handler together. */
 function refusalsByReasonWidget(): GraphWidget {
   return new GraphWidget({
     title: 'Refusals by reason (docs/operations.md)',

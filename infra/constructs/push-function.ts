@@ -33,11 +33,11 @@ const ESM_REQUIRE_BANNER = "import { createRequire as __pushGetCreateRequire } f
 
 /**
  * Data files the code reads at run time, next to itself (`new URL('./name', import.meta.url)`),
- * instead of bundling them: the emoji table (lib/notification/emoji.ts) is read only by the
+ * instead of bundling them: the emoji table (lib/core/notification/emoji.ts) is read only by the
  * first message with a shortname, so the cold start does not parse it. Each is copied beside
  * `index.mjs` when the bundle names it, so a function that never reads it does not carry it.
  */
-const RUNTIME_FILES = ['lib/notification/emoji-shortnames.json'];
+const RUNTIME_FILES = ['lib/core/notification/emoji-shortnames.json'];
 
 function copyRuntimeFiles(inputDir: string, outputDir: string): string[] {
   return RUNTIME_FILES.map((file) => {

@@ -1,13 +1,13 @@
 /**
- * The DynamoDB table (lib/store/table-schema.ts gives its keys, indexes and TTL) and the grants of
- * each function's store access (lib/store/access-needs.ts). Built in the stack's own scope, so the
+ * The DynamoDB table (lib/dynamodb/table-schema.ts gives its keys, indexes and TTL) and the grants of
+ * each function's store access (lib/dynamodb/access-needs.ts). Built in the stack's own scope, so the
  * logical ids are those of a single-file stack.
  */
 import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, type ITable, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { AccessNeeds } from '../../lib/store/access-needs';
-import { TABLE_SCHEMA } from '../../lib/store/table-schema';
+import type { AccessNeeds } from '../../lib/dynamodb/access-needs';
+import { TABLE_SCHEMA } from '../../lib/dynamodb/table-schema';
 
 export interface PushTableOptions {
   /** Use this existing table (same key design) instead of creating one. */
@@ -20,7 +20,7 @@ export function addPushTable(stack: Stack, options: PushTableOptions): ITable {
   return options.existingTableName ? Table.fromTableName(stack, 'Table', options.existingTableName) : createTable(stack, options.removalPolicy, options.deletionProtection);
 }
 
-/** Exactly the actions the role's store calls need (lib/store/access-needs.ts), table and indexes apart. */
+/** Exactly the actions the role's store calls need (lib/dynamodb/access-needs.ts), table and indexes apart. */
 export function grantStoreAccess(table: ITable, role: IRole, needs: AccessNeeds): void {
   role.addToPrincipalPolicy(new PolicyStatement({ actions: needs.table.map((action) => `dynamodb:${action}`), resources: [table.tableArn] }));
   for (const [indexName, actions] of Object.entries(needs.indexes)) {

@@ -6,7 +6,7 @@
  *   and releases its lease) before the new one starts; the lease item guards against overlap anyway.
  * - The MongoDB URI comes from Secrets Manager as the MONGO_URL variable, never from a parameter.
  * - The task role may do exactly what the relay and the apply path do on the table (ACCESS_NEEDS.relay
- *   in lib/store/access-needs.ts), nothing else.
+ *   in lib/dynamodb/access-needs.ts), nothing else.
  * - Alarms: lag, checkpoint age (also when the relay stops reporting), dead letters, write throttling.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -19,7 +19,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { grantStoreAccess } from './push-table';
-import { ACCESS_NEEDS } from '../../lib/store/access-needs';
+import { ACCESS_NEEDS } from '../../lib/dynamodb/access-needs';
 import { RELAY_METRIC, RELAY_METRICS_NAMESPACE, RELAY_SERVICE_NAME } from '../../lib/sync/relay/metrics';
 
 export interface SyncRelayProps {

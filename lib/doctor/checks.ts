@@ -5,9 +5,9 @@
  * The reading is behind a port (DoctorStore, lib/doctor/dynamo-doctor-store.ts); the probe of the
  * URL is lib/doctor/route.ts. Documented in docs/operations.md, "doctor".
  */
-import { ENTITIES } from '../store/keys';
-import type { DeadLetter, RelayState } from '../store/relay-store';
-import { DEFAULT_SETTINGS, type StoredSettingId } from '../settings';
+import { ENTITIES } from '../dynamodb/keys';
+import type { DeadLetter, RelayState } from '../dynamodb/relay-store';
+import { DEFAULT_SETTINGS, type StoredSettingId } from '../core/settings';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 

@@ -3,9 +3,9 @@
  * keys for the counts, and the relay's state and dead letters through RelayStore.
  */
 import { BatchGetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { entityOfKey, keys, TOMBSTONE_ATTRIBUTE } from '../store/keys';
-import { RelayStore, type DeadLetter, type RelayState } from '../store/relay-store';
-import { STORED_SETTING_IDS } from '../settings';
+import { entityOfKey, keys, TOMBSTONE_ATTRIBUTE } from '../dynamodb/keys';
+import { RelayStore, type DeadLetter, type RelayState } from '../dynamodb/relay-store';
+import { STORED_SETTING_IDS } from '../core/settings';
 import { type DoctorStore, type ItemCounts, type StoredSettings } from './checks';
 
 export class DynamoDoctorStore implements DoctorStore {

@@ -10,7 +10,7 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { JSONParser, TokenParserError, TokenizerError, TokenType, type ParsedTokenInfo } from '@streamparser/json';
 import { EjsonError, fromExtendedJson, type Json } from '../ejson';
-import { ImportError } from '../errors';
+import { ImportError } from '../core/errors';
 
 export interface ExportDocument {
   line: number;

@@ -7,12 +7,12 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ImportError } from '../errors';
-import type { DynamoStore } from '../store/dynamo-store';
-import { COLLECTIONS, importItemsForDocument, InvalidDocument, LOAD_ORDER, type Collection, type Item } from '../store/items';
-import { collectionOfKey, isPointerKey, TOKEN_SK_PREFIX, type Key } from '../store/keys';
+import { ImportError } from '../core/errors';
+import type { DynamoStore } from '../dynamodb/dynamo-store';
+import { COLLECTIONS, importItemsForDocument, InvalidDocument, LOAD_ORDER, type Collection, type Item } from '../dynamodb/items';
+import { collectionOfKey, isPointerKey, TOKEN_SK_PREFIX, type Key } from '../dynamodb/keys';
 import { IMPORT_VERSION } from '../sync/change-event';
-import { missingIdentitySettings, type SettingId } from '../settings';
+import { missingIdentitySettings, type SettingId } from '../core/settings';
 import { readExport } from './export-reader';
 import { ExportKeys } from './export-keys';
 

@@ -1,11 +1,11 @@
 /**
  * The one apply path: a change event becomes the item writes the import makes, through the same
- * document→item mapping (lib/store/items.ts), each conditional on the event's version.
+ * document→item mapping (lib/dynamodb/items.ts), each conditional on the event's version.
  */
-import { UnmappableChange, UnsupportedChange } from '../errors';
+import { UnmappableChange, UnsupportedChange } from '../core/errors';
 import { EjsonError } from '../ejson';
-import { documentPointerItem, InvalidDocument, itemsForDocument, subscriptionPointerItem, type Collection, type Document, type Item } from '../store/items';
-import { documentPointerKey, keys, subscriptionPointerKey, TOMBSTONE_ATTRIBUTE, VERSION_ATTRIBUTE, type Key } from '../store/keys';
+import { documentPointerItem, InvalidDocument, itemsForDocument, subscriptionPointerItem, type Collection, type Document, type Item } from '../dynamodb/items';
+import { documentPointerKey, keys, subscriptionPointerKey, TOMBSTONE_ATTRIBUTE, VERSION_ATTRIBUTE, type Key } from '../dynamodb/keys';
 import { InvalidClusterTime, toJsonDocument, versionOf, type ChangeEvent, type Version } from './change-event';
 import { isRelevantChange, touchedReadFields } from './relevance';
 

@@ -2,11 +2,11 @@
  * Which changes can alter what push.get answers. One declaration, read by both filters: the
  * server-side `$match`/`$project` of the change stream and `isRelevantChange` in the apply path,
  * so the two cannot drift. The declaration lists every document field the item mapping
- * (lib/store/items.ts) reads; test/unit/relevance.test.ts records the fields the mapping really
+ * (lib/dynamodb/items.ts) reads; test/unit/relevance.test.ts records the fields the mapping really
  * reads and fails when one is missing here.
  */
-import { COLLECTIONS, type Collection } from '../store/items';
-import { PERMISSION_IDS, STORED_SETTING_IDS } from '../settings';
+import { COLLECTIONS, type Collection } from '../dynamodb/items';
+import { PERMISSION_IDS, STORED_SETTING_IDS } from '../core/settings';
 import type { ChangeEvent } from './change-event';
 
 /** Dotted paths the mapping reads, per collection; `'all'`: the document is stored whole. */

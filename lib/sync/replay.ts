@@ -6,7 +6,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { UnmappableChange } from '../errors';
+import { UnmappableChange } from '../core/errors';
 import { ChangeApplier, type ApplyKind, type SyncStore } from './apply';
 import { parseChangeEventLine, versionOf, type ChangeEvent } from './change-event';
 

@@ -24,28 +24,30 @@ const SDKS = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', 'mongodb', 'b
 
 describe('the core imports no SDK, no HTTP and no adapter', () => {
   it.each(SDKS)('a core file importing %s fails', async (module) => {
-    expect(await importErrors('lib/push-get.ts', `import imported from '${module}';`)).toHaveLength(1);
+    expect(await importErrors('lib/core/push-get.ts', `import imported from '${module}';`)).toHaveLength(1);
   });
 
   it.each([
-    ['lib/access.ts', './store/dynamo-store'],
-    ['lib/auth.ts', '../functions/commons/runtime'],
-    ['lib/notification/build.ts', '../store/items'],
-    ['lib/notification/build.ts', '../../local/engine'],
-    ['lib/settings.ts', '../infra/push-get-stack'],
-    ['lib/errors.ts', '../scripts/import'],
-    ['lib/domain.ts', '../testkit/requests'],
+    ['lib/core/access.ts', '../dynamodb/dynamo-store'],
+    ['lib/core/auth.ts', '../../functions/commons/runtime'],
+    ['lib/core/notification/build.ts', '../../dynamodb/items'],
+    ['lib/core/notification/build.ts', '../../../local/engine'],
+    ['lib/core/settings.ts', '../../infra/push-get-stack'],
+    ['lib/core/errors.ts', '../sync/apply'],
+    ['lib/core/domain.ts', '../ejson'],
+    ['lib/core/domain.ts', '../../testkit/requests'],
   ])('%s importing %s fails', async (file, module) => {
     expect(await importErrors(file, `import { imported } from '${module}';`)).toHaveLength(1);
   });
 
   it('a type-only import is still an import', async () => {
-    expect(await importErrors('lib/headers.ts', "import type { imported } from 'aws-lambda';")).toHaveLength(1);
+    expect(await importErrors('lib/core/headers.ts', "import type { imported } from 'aws-lambda';")).toHaveLength(1);
   });
 
   it('the core may import the core, and adapters may import SDKs', async () => {
-    expect(await importErrors('lib/push-get.ts', "import { imported } from './notification/build';")).toStrictEqual([]);
-    expect(await importErrors('lib/store/dynamo-store.ts', "import imported from '@aws-sdk/client-dynamodb';")).toStrictEqual([]);
+    expect(await importErrors('lib/core/push-get.ts', "import { imported } from './notification/build';")).toStrictEqual([]);
+    expect(await importErrors('lib/core/notification/build.ts', "import { imported } from '../domain';")).toStrictEqual([]);
+    expect(await importErrors('lib/dynamodb/dynamo-store.ts', "import imported from '@aws-sdk/client-dynamodb';")).toStrictEqual([]);
     expect(await importErrors('functions/push-get/index.ts', "import imported from 'aws-lambda';")).toStrictEqual([]);
   });
 });
@@ -58,7 +60,7 @@ describe('folders import one way: test/ and bench/ share testkit/, shipped code 
     ['testkit/requests.ts', '../test/support/cli'],
     ['testkit/requests.ts', '../bench/floor'],
     ['functions/push-get/index.ts', '../../testkit/requests'],
-    ['lib/store/items.ts', '../../test/support/seed'],
+    ['lib/dynamodb/items.ts', '../../test/support/seed'],
     ['local/stack.ts', '../bench/floor'],
     ['scripts/import.ts', '../testkit/change-events'],
   ])('%s importing %s fails', async (file, module) => {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { cleanEnv, processTree, REPO, startCommand } from '../support/cli';
-import { createDocumentClient } from '../../lib/store/document-client';
+import { createDocumentClient } from '../../lib/dynamodb/document-client';
 import { endpoint } from '../support/dynamo';
 
 const scripts = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;

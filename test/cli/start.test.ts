@@ -10,7 +10,7 @@ import { delimiter, join } from 'node:path';
 import { ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importExport } from '../../lib/import/import-export';
-import { DynamoStore } from '../../lib/store/dynamo-store';
+import { DynamoStore } from '../../lib/dynamodb/dynamo-store';
 import { freePort, loaderClient } from '../../local/engine';
 import { cleanEnv, dynamoDbLocalOn, eventually, listening, processes, processTree, runToEnd, startCommand, startTs, type Cli } from '../support/cli';
 import { endpoint, freshTable } from '../support/dynamo';

@@ -8,10 +8,10 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rawAuthorizerColdFloor, rawClient, rawHandlerFloor } from '../../bench/floor';
-import { hashLoginToken } from '../../lib/auth';
-import { COLD_CONFIG_KEYS } from '../../lib/store/config-keys';
-import { DynamoStore } from '../../lib/store/dynamo-store';
-import { getPushNotification } from '../../lib/push-get';
+import { hashLoginToken } from '../../lib/core/auth';
+import { COLD_CONFIG_KEYS } from '../../lib/dynamodb/config-keys';
+import { DynamoStore } from '../../lib/dynamodb/dynamo-store';
+import { getPushNotification } from '../../lib/core/push-get';
 import { demoTable, endpoint } from '../support/dynamo';
 
 const RODRIQ = { id: 'd26x6zSkaPSe5gCyy', token: 'Zu-Z6eKzIIz7MCCRGeHi29bYkXZCJ4SxFC0JAasqm92', username: 'rodriq', roles: ['user', 'admin'] };

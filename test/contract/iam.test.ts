@@ -2,13 +2,13 @@
  * IAM ↔ store calls: the integration scenarios go through the real authorizer and handler against
  * the embedded DynamoDB while SDK middleware records every request (command and index), and each
  * request must be allowed by the synthesized policy of the function that sent it. A store call
- * whose action lib/store/access-needs.ts does not declare fails here.
+ * whose action lib/dynamodb/access-needs.ts does not declare fails here.
  */
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_NEEDS, iamActionOf, type PushFunctionName } from '../../lib/store/access-needs';
+import { ACCESS_NEEDS, iamActionOf, type PushFunctionName } from '../../lib/dynamodb/access-needs';
 import { demoTable, endpoint } from '../support/dynamo';
 import { invoke, type AuthorizerFn, type HandlerFn } from '../../testkit/requests';
 import type { Synthesized } from '../infra/synth';
@@ -81,7 +81,7 @@ function grantedByRole({ stack, json }: Synthesized): Record<PushFunctionName, S
   return { authorizer: grants('authorizer'), handler: grants('handler') };
 }
 
-/** `action → resource` grants lib/store/access-needs.ts declares for the function, sorted. */
+/** `action → resource` grants lib/dynamodb/access-needs.ts declares for the function, sorted. */
 function declaredGrants(fn: PushFunctionName): string[] {
   return [
     ...ACCESS_NEEDS[fn].table.map((action) => `dynamodb:${action} table`),

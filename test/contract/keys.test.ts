@@ -1,12 +1,12 @@
 /**
- * Keys: every key string is built in lib/store/keys.ts. The prefixes come from keys.ts itself, and
+ * Keys: every key string is built in lib/dynamodb/keys.ts. The prefixes come from keys.ts itself, and
  * no other source file (tests aside, which spell keys out as expectations) may write one.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { keys } from '../../lib/store/keys';
+import { keys } from '../../lib/dynamodb/keys';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SOURCE_DIRS = ['lib', 'functions', 'infra', 'local', 'scripts'];
@@ -36,10 +36,10 @@ describe('key strings', () => {
     expect(PREFIXES).toEqual(expect.arrayContaining(['USER#', 'TOKEN#', 'SUB#', 'ROOM#', 'MSG#']));
   });
 
-  it('no source file outside lib/store/keys.ts writes a key prefix', () => {
+  it('no source file outside lib/dynamodb/keys.ts writes a key prefix', () => {
     const pattern = new RegExp(`[\`'"](?:${PREFIXES.map((prefix) => prefix.replace(/[#$]/g, '\\$&')).join('|')})`);
     const offenders = SOURCE_DIRS.flatMap((dir) => sourceFiles(join(ROOT, dir)))
-      .filter((path) => relative(ROOT, path) !== join('lib', 'store', 'keys.ts'))
+      .filter((path) => relative(ROOT, path) !== join('lib', 'dynamodb', 'keys.ts'))
       .flatMap((path) =>
         readFileSync(path, 'utf8')
           .split('\n')

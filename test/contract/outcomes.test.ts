@@ -5,10 +5,10 @@
  */
 import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import * as errors from '../../lib/errors';
+import * as errors from '../../lib/core/errors';
 import { errorResponse, STATUS_BY_OUTCOME } from '../../functions/commons/http';
 import { REFUSAL_DIMENSIONS, SUCCESS_OUTCOMES } from '../../functions/commons/outcomes';
-import { outcomeOf as outcomeOfReason, REASON_NAMES } from '../../lib/reasons';
+import { outcomeOf as outcomeOfReason, REASON_NAMES } from '../../lib/core/reasons';
 import { AUTHORIZER_OUTCOME_METRICS, HANDLER_OUTCOME_METRICS } from '../../infra/push-get-stack';
 import { demoTable, endpoint } from '../support/dynamo';
 import { authorizerEvent, invoke, proxyEvent, type AuthorizerFn, type HandlerFn } from '../../testkit/requests';

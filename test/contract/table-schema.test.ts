@@ -1,11 +1,11 @@
 /**
  * Table schema: the CDK table and the table ensureTable creates on the embedded DynamoDB are both
- * built from lib/store/table-schema.ts; this compares the two results, so either side drifting
+ * built from lib/dynamodb/table-schema.ts; this compares the two results, so either side drifting
  * (or a store query on an index neither declares) fails here.
  */
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_SCHEMA } from '../../lib/store/table-schema';
+import { TABLE_SCHEMA } from '../../lib/dynamodb/table-schema';
 import { freshTable, testClient } from '../support/dynamo';
 import { onlyResource, synth } from '../infra/synth';
 

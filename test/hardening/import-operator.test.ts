@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashLoginToken } from '../../lib/auth';
-import { DynamoStore } from '../../lib/store/dynamo-store';
-import { RelayStore } from '../../lib/store/relay-store';
+import { hashLoginToken } from '../../lib/core/auth';
+import { DynamoStore } from '../../lib/dynamodb/dynamo-store';
+import { RelayStore } from '../../lib/dynamodb/relay-store';
 import { endpoint, freshTable, testClient } from '../support/dynamo';
 import { canonicalItems, demoCopy, removeDir, runImportCli, scanTable, tempDir } from './support';
 

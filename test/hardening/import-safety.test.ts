@@ -7,10 +7,10 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ImportError } from '../../lib/errors';
+import { ImportError } from '../../lib/core/errors';
 import { importExport } from '../../lib/import/import-export';
-import { DynamoStore } from '../../lib/store/dynamo-store';
-import type { Item } from '../../lib/store/items';
+import { DynamoStore } from '../../lib/dynamodb/dynamo-store';
+import type { Item } from '../../lib/dynamodb/items';
 import { DEMO_FIXTURES, endpoint, freshTable, testClient } from '../support/dynamo';
 import { canonicalItems, demoCopy, removeDir, runImportCli, scanTable, tempDir } from './support';
 

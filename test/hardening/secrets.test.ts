@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ImportError } from '../../lib/errors';
+import { ImportError } from '../../lib/core/errors';
 import { importExport } from '../../lib/import/import-export';
-import { DynamoStore } from '../../lib/store/dynamo-store';
+import { DynamoStore } from '../../lib/dynamodb/dynamo-store';
 import { DEMO_FIXTURES, endpoint, freshTable, testClient } from '../support/dynamo';
 import { authorizerEvent, proxyEvent } from '../../testkit/requests';
 import { authHeaders, call, closedPort, runImportCli, type CliRun, DEMO_USERS, ejsonDate, hashToken, hexHash, removeDir, tempDir, writeExport, type Answer } from './support';

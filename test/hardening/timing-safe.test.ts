@@ -5,7 +5,7 @@
  */
 import * as crypto from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { hashLoginToken, isLoginValid, type AuthUser, type StoredLoginToken } from '../../lib/auth';
+import { hashLoginToken, isLoginValid, type AuthUser, type StoredLoginToken } from '../../lib/core/auth';
 
 vi.mock('node:crypto', async (importOriginal) => {
   const original = await importOriginal<typeof import('node:crypto')>();
@@ -59,7 +59,7 @@ describe('constant-time token comparison', () => {
 
   it('never compares with === on the hash: the module source uses timingSafeEqual', async () => {
     const { readFile } = await import('node:fs/promises');
-    const source = await readFile(new URL('../../lib/auth.ts', import.meta.url), 'utf8');
+    const source = await readFile(new URL('../../lib/core/auth.ts', import.meta.url), 'utf8');
     expect(source).toMatch(/timingSafeEqual\(/);
     expect(source).not.toMatch(/hashedToken\s*[!=]==?\s*presentedHash|presentedHash\s*[!=]==?\s*\w*\.?hashedToken/);
   });

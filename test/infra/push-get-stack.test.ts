@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SUCCESS_OUTCOMES } from '../../functions/commons/outcomes';
 import { AUTHORIZER_OUTCOME_METRICS, HANDLER_OUTCOME_METRICS } from '../../infra/push-get-stack';
 import { REFUSAL_REASONS, SAVED_QUERY_NAMES } from '../../infra/constructs/observability';
-import { outcomeOf, REASON_NAMES } from '../../lib/reasons';
-import { PLATFORMS } from '../../lib/user-agent';
+import { outcomeOf, REASON_NAMES } from '../../lib/core/reasons';
+import { PLATFORMS } from '../../lib/core/user-agent';
 import { onlyResource, resourcesOfType, synth, type Synthesized } from './synth';
 
 const LOGIN_REQUIRED = 'You must be logged in to do this.';
@@ -343,7 +343,7 @@ describe('operations', () => {
 describe('reasons on the dashboard and in saved queries', () => {
   const body = () => JSON.stringify(onlyResource(s.json, 'AWS::CloudWatch::Dashboard').DashboardBody);
 
-  it('graphs every refusal reason of lib/reasons.ts as its outcome metric with its reason dimension', () => {
+  it('graphs every refusal reason of lib/core/reasons.ts as its outcome metric with its reason dimension', () => {
     expect(REFUSAL_REASONS).toStrictEqual(REASON_NAMES.filter((reason) => reason !== 'ok'));
     for (const reason of REFUSAL_REASONS) {
       expect(body()).toContain(`\\"PushGet\\",\\"${outcomeOf(reason)}\\",\\"reason\\",\\"${reason}\\",\\"service\\",\\"push-get\\"`);

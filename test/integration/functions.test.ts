@@ -106,7 +106,7 @@ describe('DynamoDB round trips', () => {
   });
 
   it('the authorizer still makes one request with a cold settings cache', async () => {
-    const { DynamoStore } = await import('../../lib/store/dynamo-store');
+    const { DynamoStore } = await import('../../lib/dynamodb/dynamo-store');
     const runtime = await import('../../functions/commons/runtime');
     const cold = new DynamoStore(runtime.dynamoClient, { tableName: runtime.config.tableName });
     requests.reset();
@@ -115,9 +115,9 @@ describe('DynamoDB round trips', () => {
   });
 
   it('the authorizer reads the token and the login expiration, nothing else, and takes the stored value at once', async () => {
-    const { DynamoStore } = await import('../../lib/store/dynamo-store');
-    const { itemsForDocument } = await import('../../lib/store/items');
-    const { hashLoginToken } = await import('../../lib/auth');
+    const { DynamoStore } = await import('../../lib/dynamodb/dynamo-store');
+    const { itemsForDocument } = await import('../../lib/dynamodb/items');
+    const { hashLoginToken } = await import('../../lib/core/auth');
     const { tableName, client } = await demoTable(undefined, 'login-expiration');
     const counter = countRequests(client);
     const batchKeys: unknown[] = [];

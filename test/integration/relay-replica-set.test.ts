@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoStore } from '../../lib/store/dynamo-store';
-import { RelayStore } from '../../lib/store/relay-store';
+import { DynamoStore } from '../../lib/dynamodb/dynamo-store';
+import { RelayStore } from '../../lib/dynamodb/relay-store';
 import { connectRelay, type Relay } from '../../lib/sync/relay';
 import { freshTable } from '../support/dynamo';
 import { patientClient } from '../support/patient-client';

@@ -6,15 +6,15 @@
  */
 import { BSON } from 'mongodb';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashLoginToken, isLoginValid } from '../../lib/auth';
-import { PushGetError } from '../../lib/errors';
+import { hashLoginToken, isLoginValid } from '../../lib/core/auth';
+import { PushGetError } from '../../lib/core/errors';
 import { importExport } from '../../lib/import/import-export';
-import { getPushNotification } from '../../lib/push-get';
-import { DynamoStore } from '../../lib/store/dynamo-store';
-import { COLLECTIONS } from '../../lib/store/items';
-import { RelayStore } from '../../lib/store/relay-store';
+import { getPushNotification } from '../../lib/core/push-get';
+import { DynamoStore } from '../../lib/dynamodb/dynamo-store';
+import { COLLECTIONS } from '../../lib/dynamodb/items';
+import { RelayStore } from '../../lib/dynamodb/relay-store';
 import { changeStreamPipeline } from '../../lib/sync/relevance';
-import { ACCESS_NEEDS } from '../../lib/store/access-needs';
+import { ACCESS_NEEDS } from '../../lib/dynamodb/access-needs';
 import { connectRelay, RelayStopped, type RelayConfig } from '../../lib/sync/relay';
 import type { RelaySummary } from '../../lib/sync/relay/metrics';
 import { countRequests, freshTable } from '../support/dynamo';
@@ -398,7 +398,7 @@ function deleteDuringGap(collection: string, id: string): void {
   peer.emit({ operationType: 'delete', ns: ns(collection), documentKey: { _id: id } });
 }
 
-/** The authorizer's and the handler's path (lib/auth, lib/push-get) on the table, without the settings cache. */
+/** The authorizer's and the handler's path (lib/core/auth, lib/core/push-get) on the table, without the settings cache. */
 async function pushGet(userId: string, token: string, messageId: string): Promise<{ status: number; badge?: number; error?: string }> {
   const reader = new DynamoStore(client, { tableName, configCacheMs: 0 });
   const hashed = hashLoginToken(token);

@@ -12,10 +12,10 @@ import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { EJSON } from 'bson';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashLoginToken, isLoginValid } from '../../lib/auth';
+import { hashLoginToken, isLoginValid } from '../../lib/core/auth';
 import { importExport } from '../../lib/import/import-export';
-import { getPushNotification } from '../../lib/push-get';
-import { DynamoStore } from '../../lib/store/dynamo-store';
+import { getPushNotification } from '../../lib/core/push-get';
+import { DynamoStore } from '../../lib/dynamodb/dynamo-store';
 import { ChangeApplier } from '../../lib/sync/apply';
 import type { ChangeEvent } from '../../lib/sync/change-event';
 import { ChangeLog, SCENARIO, scenarioChanges, scenarioDocuments } from '../../testkit/change-events';

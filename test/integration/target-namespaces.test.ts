@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { EJSON } from 'bson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_ENGINE_ACCESS } from '../../lib/store/client';
+import { LOCAL_ENGINE_ACCESS } from '../../lib/dynamodb/client';
 import { javaRuntime, startEngine, DYNAMODB_LOCAL_JAVA, type Engine } from '../../local/engine';
 import { ChangeLog, SCENARIO, scenarioChanges, scenarioDocuments } from '../../testkit/change-events';
 import { cleanEnv, runToEnd, startTs } from '../support/cli';

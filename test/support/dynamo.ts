@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { importExport } from '../../lib/import/import-export';
-import { createDocumentClient } from '../../lib/store/document-client';
-import { DynamoStore } from '../../lib/store/dynamo-store';
-import { ensureTable } from '../../lib/store/table';
+import { createDocumentClient } from '../../lib/dynamodb/document-client';
+import { DynamoStore } from '../../lib/dynamodb/dynamo-store';
+import { ensureTable } from '../../lib/dynamodb/table';
 
 export const DEMO_FIXTURES = fileURLToPath(new URL('../../fixtures/demo', import.meta.url));
 
@@ -33,4 +33,4 @@ export async function demoTable(client = testClient(), prefix = 'demo'): Promise
 }
 
 /** The request counter the bench uses too (SDK middleware: every attempt, by command, and sequential steps). */
-export { countRequests, type RequestCounter } from '../../lib/store/request-count';
+export { countRequests, type RequestCounter } from '../../lib/dynamodb/request-count';

@@ -2,7 +2,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Collection } from '../../lib/store/items';
+import type { Collection } from '../../lib/dynamodb/items';
 
 export type Collections = Partial<Record<Collection, unknown[]>>;
 

@@ -5,8 +5,8 @@
  */
 import type { ConditionalWrite, SyncStore } from '../../lib/sync/apply';
 import type { Version } from '../../lib/sync/change-event';
-import type { Item } from '../../lib/store/items';
-import { TOKEN_SK_PREFIX, TOMBSTONE_ATTRIBUTE, TTL_ATTRIBUTE, VERSION_ATTRIBUTE, type Key } from '../../lib/store/keys';
+import type { Item } from '../../lib/dynamodb/items';
+import { TOKEN_SK_PREFIX, TOMBSTONE_ATTRIBUTE, TTL_ATTRIBUTE, VERSION_ATTRIBUTE, type Key } from '../../lib/dynamodb/keys';
 
 export class MemorySyncStore implements SyncStore {
   readonly items = new Map<string, Record<string, unknown>>();

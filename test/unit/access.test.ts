@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { decideRoomAccess, type AccessFacts } from '../../lib/access';
-import type { Receiver, Room, TeamFacts } from '../../lib/domain';
-import { resolvePermissions, type Permissions } from '../../lib/settings';
+import { decideRoomAccess, type AccessFacts } from '../../lib/core/access';
+import type { Receiver, Room, TeamFacts } from '../../lib/core/domain';
+import { resolvePermissions, type Permissions } from '../../lib/core/settings';
 
 /** A team as the store knows it: its main room (always) and, when exported, its own document. */
 interface FakeTeam {
@@ -442,7 +442,7 @@ describe('omnichannel (`l` and `v`)', () => {
   });
 });
 
-describe('why access is refused (the reason of lib/reasons.ts)', () => {
+describe('why access is refused (the reason of lib/core/reasons.ts)', () => {
   const reasonOf = async (room: Room, user: Receiver, facts = new FakeFacts(), permissions: Permissions = DEFAULTS) => {
     const decision = await decideRoomAccess(room, user, permissions, facts);
     return decision.allowed ? `allowed by ${decision.by}` : decision.reason;

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
-import { hashLoginToken, isLoginValid, loginTokenExpiresAt, type AuthUser, type StoredLoginToken } from '../../lib/auth';
+import { hashLoginToken, isLoginValid, loginTokenExpiresAt, type AuthUser, type StoredLoginToken } from '../../lib/core/auth';
 
 const DAY = 24 * 60 * 60 * 1000;
 const WHEN = Date.parse('2024-03-01T12:00:00.000Z');

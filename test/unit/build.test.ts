@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import type { Json } from '../../lib/ejson';
-import type { Message, MessageDocument, Receiver, Room, Sender, Subscription } from '../../lib/domain';
-import { buildNotification, type NotificationInput } from '../../lib/notification/build';
-import { notificationId } from '../../lib/notification/notid';
-import { DEFAULT_SETTINGS, type PushSettings } from '../../lib/settings';
+import type { Message, MessageDocument, Receiver, Room, Sender, Subscription } from '../../lib/core/domain';
+import { buildNotification, type NotificationInput } from '../../lib/core/notification/build';
+import { notificationId } from '../../lib/core/notification/notid';
+import { DEFAULT_SETTINGS, type PushSettings } from '../../lib/core/settings';
 import { SEED_ANSWER } from '../support/seed';
 
 const UNIQUE_ID = 'RcPushDemotdh59nL';

@@ -1,5 +1,5 @@
 /**
- * One list of the collections the table holds (COLLECTIONS in lib/store/items.ts): the import's
+ * One list of the collections the table holds (COLLECTIONS in lib/dynamodb/items.ts): the import's
  * and the snapshot's load order, the change stream's `$match`, and the key → collection mapping
  * that `--prune` and a snapshot's reconciliation read are derived from it. Each derived output is
  * checked against the list here, so one that misses a collection fails; that the relay's snapshot
@@ -8,8 +8,8 @@
 import { Timestamp } from 'bson';
 import { Aggregator } from 'mingo';
 import { describe, expect, it } from 'vitest';
-import { COLLECTIONS, importItemsForDocument, LOAD_ORDER, type Collection, type Document } from '../../lib/store/items';
-import { collectionOfKey, documentOfKey } from '../../lib/store/keys';
+import { COLLECTIONS, importItemsForDocument, LOAD_ORDER, type Collection, type Document } from '../../lib/dynamodb/items';
+import { collectionOfKey, documentOfKey } from '../../lib/dynamodb/keys';
 import { changeStreamPipeline } from '../../lib/sync/relevance';
 
 /** A document of every collection (the record's type makes a new collection need one here). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKPOINT_AGE_LIMIT_MS, countCheck, exitCode, formatChecks, relayChecks, routeCheck, settingChecks, type Check } from '../../lib/doctor/checks';
-import { documentPointerKey, entityOfKey, keys, relayKeys, subscriptionPointerKey } from '../../lib/store/keys';
+import { documentPointerKey, entityOfKey, keys, relayKeys, subscriptionPointerKey } from '../../lib/dynamodb/keys';
 
 const byName = (checks: Check[]) => Object.fromEntries(checks.map(({ name, status, detail }) => [name, { status, detail }]));
 const NOW = Date.parse('2026-12-04T12:00:00Z');

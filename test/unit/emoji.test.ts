@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { shortnamesToUnicode } from '../../lib/notification/emoji';
-import emojiByShortname from '../../lib/notification/emoji-shortnames.json';
+import { shortnamesToUnicode } from '../../lib/core/notification/emoji';
+import emojiByShortname from '../../lib/core/notification/emoji-shortnames.json';
 
 describe('shortnamesToUnicode', () => {
   it('turns shortnames into emoji', () => {

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ImportError } from '../../lib/errors';
+import { ImportError } from '../../lib/core/errors';
 import { readExport, type ExportDocument } from '../../lib/import/export-reader';
 
 let dir: string;

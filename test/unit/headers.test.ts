@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { decodeAuthorizerContext as receiverFromAuthorizer } from '../../functions/commons/authorizer-context';
-import { headerValue } from '../../lib/headers';
+import { headerValue } from '../../lib/core/headers';
 
 describe('headerValue', () => {
   const headers = { 'X-User-Id': 'user1', 'x-auth-token': 'token1', 'Content-Type': 'application/json', Empty: '' };

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { errorResponse, ok } from '../../functions/commons/http';
-import { BadRequest, MessageNotFound, NotAllowed, Unauthorized } from '../../lib/errors';
+import { BadRequest, MessageNotFound, NotAllowed, Unauthorized } from '../../lib/core/errors';
 
 describe('HTTP answers of the functions', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { translate } from '../../lib/notification/i18n';
-import type { PushTextKey } from '../../lib/notification/i18n';
+import { translate } from '../../lib/core/notification/i18n';
+import type { PushTextKey } from '../../lib/core/notification/i18n';
 
 const keys: PushTextKey[] = ['You_have_a_new_message', 'Uploaded_an_image', 'Uploaded_a_file', 'Encrypted_message'];
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { hashLoginToken } from '../../lib/auth';
+import { hashLoginToken } from '../../lib/core/auth';
 import type { Json } from '../../lib/ejson';
 import {
   importItemsForDocument,
@@ -16,8 +16,8 @@ import {
   toTeam,
   type Document,
   type Item,
-} from '../../lib/store/items';
-import { BADGE_INDEX_KEY, TTL_ATTRIBUTE } from '../../lib/store/keys';
+} from '../../lib/dynamodb/items';
+import { BADGE_INDEX_KEY, TTL_ATTRIBUTE } from '../../lib/dynamodb/keys';
 
 const WHEN = '2024-03-01T12:00:00.000Z';
 

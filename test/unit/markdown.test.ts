@@ -3,7 +3,7 @@
  * how the rules meet. Expected texts are what Rocket.Chat's filter gives for the same input.
  */
 import { describe, it, expect } from 'vitest';
-import { stripMarkdown } from '../../lib/notification/markdown';
+import { stripMarkdown } from '../../lib/core/notification/markdown';
 
 describe('stripMarkdown', () => {
   it('leaves plain text untouched', () => {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { notificationId } from '../../lib/notification/notid';
+import { notificationId } from '../../lib/core/notification/notid';
 
 /** Rocket.Chat's PushNotification.hash, written out as the server has it. */
 function rocketChatHash(str: string): number {

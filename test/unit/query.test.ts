@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { BadRequest } from '../../lib/errors';
+import { BadRequest } from '../../lib/core/errors';
 import { messageIdFrom, type QueryParameters } from '../../functions/push-get/query';
 
 const MISSING = "Match error: Missing key 'id'";

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { failureReason, isReason, REASON_NAMES } from '../../lib/reasons';
+import { failureReason, isReason, REASON_NAMES } from '../../lib/core/reasons';
 
 describe('the reason vocabulary', () => {
   it('docs/operations.md explains every reason, and no other', () => {

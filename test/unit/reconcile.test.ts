@@ -7,9 +7,9 @@
 import { Timestamp } from 'bson';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { StoredVersion } from '../../lib/store/dynamo-store';
-import { importItemsForDocument, type Collection, type Document } from '../../lib/store/items';
-import { TOMBSTONE_ATTRIBUTE, VERSION_ATTRIBUTE } from '../../lib/store/keys';
+import type { StoredVersion } from '../../lib/dynamodb/dynamo-store';
+import { importItemsForDocument, type Collection, type Document } from '../../lib/dynamodb/items';
+import { TOMBSTONE_ATTRIBUTE, VERSION_ATTRIBUTE } from '../../lib/dynamodb/keys';
 import { ChangeApplier } from '../../lib/sync/apply';
 import { IMPORT_VERSION, type ChangeEvent } from '../../lib/sync/change-event';
 import { reconcile, type ReconcileOptions } from '../../lib/sync/relay/reconcile';

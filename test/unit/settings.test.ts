@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { DEFAULT_SETTINGS, missingIdentitySettings, resolveSettings } from '../../lib/settings';
+import { DEFAULT_SETTINGS, missingIdentitySettings, resolveSettings } from '../../lib/core/settings';
 
 describe('resolveSettings: Assets_favicon_192', () => {
   it("is Rocket.Chat's default asset path when the setting is absent or unreadable", () => {

@@ -6,11 +6,11 @@
 import { Timestamp } from 'bson';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashLoginToken } from '../../lib/auth';
-import { UnmappableChange, UnsupportedChange } from '../../lib/errors';
+import { hashLoginToken } from '../../lib/core/auth';
+import { UnmappableChange, UnsupportedChange } from '../../lib/core/errors';
 import { ChangeApplier } from '../../lib/sync/apply';
 import { IMPORT_VERSION, versionOf, type ChangeEvent } from '../../lib/sync/change-event';
-import { documentPointerKey, keys, subscriptionPointerKey } from '../../lib/store/keys';
+import { documentPointerKey, keys, subscriptionPointerKey } from '../../lib/dynamodb/keys';
 import { ChangeLog, SCENARIO, scenarioChanges, scenarioDocuments } from '../../testkit/change-events';
 import { MemorySyncStore } from '../support/memory-sync-store';
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ensureTable } from '../../lib/store/table';
+import { ensureTable } from '../../lib/dynamodb/table';
 
 /** A client whose DescribeTable finds nothing and whose CreateTable fails as given. */
 function clientWhoseCreateFails(error: Error): { client: DynamoDBDocumentClient; sent: string[] } {

@@ -1,7 +1,7 @@
-/** The pure half of the tools' target resolution (lib/store/target.ts): which region, profile and table a command uses. */
+/** The pure half of the tools' target resolution (lib/dynamodb/target.ts): which region, profile and table a command uses. */
 import { describe, expect, it } from 'vitest';
-import { LOCAL_ENGINE_ACCESS } from '../../lib/store/client';
-import { describeTarget, missingTableMessage, planTarget, TargetError } from '../../lib/store/target';
+import { LOCAL_ENGINE_ACCESS } from '../../lib/dynamodb/client';
+import { describeTarget, missingTableMessage, planTarget, TargetError } from '../../lib/dynamodb/target';
 
 const BUSY_ENV = { AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'ap-south-1', AWS_PROFILE: 'prod', TABLE_NAME: 'from-env' };
 

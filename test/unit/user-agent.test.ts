@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientOf } from '../../lib/user-agent';
+import { clientOf } from '../../lib/core/user-agent';
 
 describe('clientOf: the Rocket.Chat apps’ User-Agent', () => {
   it.each([

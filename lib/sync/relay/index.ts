@@ -4,10 +4,10 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MongoClient, ObjectId, Timestamp, type Db, type Document } from 'mongodb';
-import { UnmappableChange, UnsupportedChange } from '../../errors';
-import { DynamoStore } from '../../store/dynamo-store';
-import { RelayStore } from '../../store/relay-store';
-import type { Collection } from '../../store/items';
+import { UnmappableChange, UnsupportedChange } from '../../core/errors';
+import { DynamoStore } from '../../dynamodb/dynamo-store';
+import { RelayStore } from '../../dynamodb/relay-store';
+import type { Collection } from '../../dynamodb/items';
 import { ChangeApplier } from '../apply';
 import type { ChangeEvent } from '../change-event';
 import { changeStreamPipeline, isRelevantChange } from '../relevance';

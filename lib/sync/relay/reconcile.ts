@@ -19,9 +19,9 @@
  *   the documents MongoDB no longer has are deleted; older messages stay.
  */
 import type { Document, Timestamp } from 'mongodb';
-import type { StoredVersion } from '../../store/dynamo-store';
-import type { Collection } from '../../store/items';
-import { collectionOfKey, documentOfKey, type Key } from '../../store/keys';
+import type { StoredVersion } from '../../dynamodb/dynamo-store';
+import type { Collection } from '../../dynamodb/items';
+import { collectionOfKey, documentOfKey, type Key } from '../../dynamodb/keys';
 import { versionOf, type Version } from '../change-event';
 
 export interface ReconcileOptions {

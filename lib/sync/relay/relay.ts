@@ -20,7 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BSON, type ChangeStream, type Db, type Document, type Timestamp } from 'mongodb';
-import { LeaseHeld, type RelayStore } from '../../store/relay-store';
+import { LeaseHeld, type RelayStore } from '../../dynamodb/relay-store';
 import { mergeChanges } from './coalesce';
 import { RelayStopped, redact, streamFailure } from './errors';
 import type { Outcome, RelayMetrics, RelaySummary } from './metrics';

@@ -6,7 +6,7 @@
  * (LOAD_ORDER, from COLLECTIONS): the import, the stream's `$match` and `--prune` use the same list.
  */
 import type { Db, Document, Timestamp } from 'mongodb';
-import { LOAD_ORDER, type Collection } from '../../store/items';
+import { LOAD_ORDER, type Collection } from '../../dynamodb/items';
 import { READ_FIELDS, WATCHED_IDS } from '../relevance';
 
 export interface SnapshotOptions {

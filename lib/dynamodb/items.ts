@@ -3,11 +3,11 @@
  * Only what push.get reads is kept, except for messages, which are returned whole.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { AuthUser, StoredLoginToken } from '../auth';
-import type { Message, Room, Sender, Subscription, Team } from '../domain';
+import type { AuthUser, StoredLoginToken } from '../core/auth';
+import type { Message, Room, Sender, Subscription, Team } from '../core/domain';
 import type { Json } from '../ejson';
-import { parseIsoDateTime } from '../iso-date';
-import { isPermissionId, isStoredSettingId } from '../settings';
+import { parseIsoDateTime } from '../core/iso-date';
+import { isPermissionId, isStoredSettingId } from '../core/settings';
 import { BADGE_INDEX_KEY, documentPointerKey, isStorableKey, keys, subscriptionPointerKey, VERSION_ATTRIBUTE, type Key, type PointedCollection } from './keys';
 
 export const COLLECTIONS = [

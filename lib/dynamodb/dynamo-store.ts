@@ -15,11 +15,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AuthUser, StoredLoginToken } from '../auth';
-import type { Message, Room, Subscription, TeamFacts } from '../domain';
-import type { DeploymentConfig, MessageContext, PushGetStore } from '../push-get';
-import type { MessageAbsence } from '../reasons';
-import { resolvePermissions, resolveSettings, PERMISSION_IDS, SETTING_IDS, type PermissionId, type SettingId } from '../settings';
+import type { AuthUser, StoredLoginToken } from '../core/auth';
+import type { Message, Room, Subscription, TeamFacts } from '../core/domain';
+import type { DeploymentConfig, MessageContext, PushGetStore } from '../core/push-get';
+import type { MessageAbsence } from '../core/reasons';
+import { resolvePermissions, resolveSettings, PERMISSION_IDS, SETTING_IDS, type PermissionId, type SettingId } from '../core/settings';
 import { randomUUID } from 'node:crypto';
 import { CONFIG_STAMP_KEY, LOGIN_EXPIRATION_KEY, PERMISSION_KEYS, SETTING_KEYS } from './config-keys';
 import { toAuthUser, toLoginToken, toMessage, toRoom, toSender, toSubscription, toTeam, type Item } from './items';
@@ -70,7 +70,7 @@ type Attributes = Record<string, AttributeValue>;
  * Low-level commands, items converted by util-dynamodb, instead of the document client's
  * commands: those walk every input and output once more per request, about 0.1 ms of CPU per
  * push.get, and add lib-dynamodb to the functions' bundles (docs/performance.md). The options are
- * the document client's that lib/store/document-client.ts sets.
+ * the document client's that lib/dynamodb/document-client.ts sets.
  */
 const toAttributes = (value: Record<string, unknown>): Attributes => marshall(value, { removeUndefinedValues: true });
 const fromAttributes = (value: Attributes): Record<string, unknown> => unmarshall(value);

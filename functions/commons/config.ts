@@ -1,4 +1,4 @@
-import { ConfigError } from './errors';
+import { ConfigError } from '../../lib/core/errors';
 
 export interface ServiceConfig {
   tableName: string;

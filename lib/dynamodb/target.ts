@@ -59,7 +59,7 @@ export interface Target {
 export interface TargetSettings {
   /** The table may be missing and created (with an endpoint only: in AWS the stack owns it). Only npm start and npm run import ask. */
   create?: boolean;
-  /** The tools' long timeouts and many retries (lib/store/client.ts). */
+  /** The tools' long timeouts and many retries (lib/dynamodb/client.ts). */
   patient?: boolean;
   requestTimeoutMs?: number;
 }

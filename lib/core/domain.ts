@@ -1,5 +1,7 @@
 /** The slices of Rocket.Chat's documents that push.get reads, as the store hands them out. */
-import type { Json } from './ejson';
+
+/** A JSON value: a MongoDB document as Rocket.Chat's answer carries it (lib/ejson.ts reads Extended JSON into it). */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export type MessageDocument = { [key: string]: Json };
 

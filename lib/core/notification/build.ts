@@ -1,4 +1,4 @@
-import type { Json } from '../ejson';
+import type { Json } from '../domain';
 import type { Message, Receiver, Room, Sender, Subscription } from '../domain';
 import type { PushSettings } from '../settings';
 import { shortnamesToUnicode } from './emoji';

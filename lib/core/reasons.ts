@@ -50,9 +50,9 @@ export const REASON_NAMES = Object.keys(REASONS) as Reason[];
 /** The reasons that end in `outcome`. */
 export type ReasonOf<O extends Outcome> = { [R in Reason]: (typeof REASONS)[R]['outcome'] extends O ? R : never }[Reason];
 
-/** Why the access rules refused (lib/access.ts). */
+/** Why the access rules refused (lib/core/access.ts). */
 export type AccessRefusal = ReasonOf<'NotAllowed'>;
-/** Why a login was refused (the authorizer; lib/auth.ts). */
+/** Why a login was refused (the authorizer; lib/core/auth.ts). */
 export type LoginRefusal = ReasonOf<'Unauthorized'>;
 export type MessageAbsence = ReasonOf<'MessageNotFound'>;
 

@@ -23,7 +23,7 @@ export interface MessageContext {
   config: DeploymentConfig;
 }
 
-/** The use case's port: what it reads from a store (lib/store/dynamo-store.ts implements it). */
+/** The use case's port: what it reads from a store (lib/dynamodb/dynamo-store.ts implements it). */
 export interface PushGetStore {
   /** The message, read consistently (the push arrives right after it was written), or why there is none. */
   findMessage(messageId: string): Promise<Message | { absent: MessageAbsence }>;

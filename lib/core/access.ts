@@ -32,7 +32,7 @@ const grant = (by: AccessGrant): AccessDecision => ({ allowed: true, by });
  * Rocket.Chat's `can-access-room`: access when any of its validators grants it, and no admin
  * bypass. Checks run cheapest first: permissions come with the cached configuration and the
  * receiver's subscription to the room with the room, so only channels of teams, closed
- * omnichannel rooms and discussions may cost extra reads. A refusal says why (lib/reasons.ts);
+ * omnichannel rooms and discussions may cost extra reads. A refusal says why (lib/core/reasons.ts);
  * finding that out reads nothing more, as every validator has run by then and the subscription
  * it may still ask about came with the room.
  */

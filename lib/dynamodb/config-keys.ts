@@ -4,7 +4,7 @@
  * the authorizer reads the login expiration with every token. The store reads them; the bench's
  * raw floor reads the very same keys.
  */
-import { PERMISSION_IDS, SETTING_IDS } from '../settings';
+import { PERMISSION_IDS, SETTING_IDS } from '../core/settings';
 import { keys } from './keys';
 
 export const SETTING_KEYS = SETTING_IDS.map((id) => keys.setting(id));

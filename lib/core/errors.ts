@@ -7,7 +7,7 @@ import type { AccessRefusal, LoginRefusal, MessageAbsence, Reason } from './reas
 /** Every way the use case refuses a request; functions/commons/http.ts maps each to a status. */
 export type ErrorKind = 'BadRequest' | 'MessageNotFound' | 'RoomNotFound' | 'NotAllowed' | 'SenderNotFound' | 'Unauthorized';
 
-/** The message is Rocket.Chat's answer; the reason (lib/reasons.ts) is for logs, metrics and tools only. */
+/** The message is Rocket.Chat's answer; the reason (lib/core/reasons.ts) is for logs, metrics and tools only. */
 export abstract class PushGetError extends Error {
   abstract readonly kind: ErrorKind;
   abstract readonly reason: Reason;
