@@ -121,6 +121,7 @@ export const ENTITIES = [
   'team members',
   'department agents',
   'pointers',
+  'configuration stamp',
   'relay items',
   'other',
 ] as const;
@@ -128,6 +129,8 @@ export type Entity = (typeof ENTITIES)[number];
 
 /** The entity an item's key belongs to. */
 export function entityOfKey(pk: string, sk: string): Entity {
+  const stamp = keys.configStamp();
+  if (pk === stamp.pk && sk === stamp.sk) return 'configuration stamp';
   const kind = pk.slice(0, pk.indexOf('#') + 1);
   switch (kind) {
     case 'USER#':

@@ -173,9 +173,10 @@ describe('the import CLI (node --import tsx scripts/import.ts)', () => {
     expect(canonicalItems(await scanTable(client, table))).toStrictEqual(clean);
   });
 
-  it('no arguments: usage on stderr, exit 2', { timeout: 60_000 }, async () => {
+  it('no arguments: the missing export named on stderr with a pointer to --help, exit 2', { timeout: 60_000 }, async () => {
     const { code, stderr } = await runCli([]);
     expect(code).toBe(2);
-    expect(stderr).toContain('usage:');
+    expect(stderr).toContain('<export-dir> is missing');
+    expect(stderr).toContain('npm run import -- --help');
   });
 });

@@ -131,7 +131,7 @@ describe('a table with each problem', () => {
       route: 'fail',
     });
     expect(checks.Push_request_content_from_server!.detail).toContain('never call push.get');
-    expect(checks.items!.detail).toMatch(/^users 0, tokens 0, messages 0, settings 4, relay items 2\. No users and no messages/);
+    expect(checks.items!.detail).toMatch(/^users 0, tokens 0, messages 0, settings 4, configuration stamp 1, relay items 2\. No users and no messages/);
     expect(checks['relay-lease']!.detail).toContain('last holder relay-gone');
     expect(checks['relay-dead-letters']!.detail).toContain('1 × users update: services.resume.loginTokens is not an array');
     expect(checks.route!.detail).toMatch(/something other than this API answered .*HTTP 401.*routing is missing.*docs\/deploy.md/);
