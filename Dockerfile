@@ -12,6 +12,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY lib ./lib
 COPY scripts ./scripts
+COPY local/cli.ts ./local/cli.ts
 RUN npm run build:sync
 
 FROM node:24-slim

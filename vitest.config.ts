@@ -11,6 +11,9 @@ export default defineConfig({
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     },
+    // Two files at a time even on 2 CPUs (vitest's default there is one): the slow files mostly wait
+    // for child processes (npm start, the bench, CLIs) and the engine, so a second file fills that time.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 120_000,
     reporters: ['default', './test/support/summary-reporter.ts'],

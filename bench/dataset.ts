@@ -38,7 +38,6 @@ const WORDS = (
 ).split(' ');
 const EMOJI = [':smile:', ':rocket:', ':tada:', ':thumbsup:', ':eyes:'];
 const EPOCH = Date.parse('2024-01-01T00:00:00.000Z');
-const CONTEXT = { loginExpirationDays: 90 };
 
 function pick<T>(random: () => number, list: readonly T[]): T {
   return list[Math.floor(random() * list.length)]!;
@@ -298,15 +297,14 @@ export class BenchDataset {
 
 /**
  * Writes documents as the import does, through the import's own mapping (`itemsForDocument`) and
- * store (`DynamoStore.putItems`, BatchWriteItem with retries), several batches at a time. On this
- * fresh table an upsert is exactly these puts: `upsertDocuments` would also read the previous
- * keys of every user and room to drop stale ones, and there are none. Returns items per entity.
+ * store (`DynamoStore.putItems`, BatchWriteItem with retries), several batches at a time, into a
+ * fresh table, so there is nothing to replace. Returns items per entity.
  */
 export async function loadDocuments(store: DynamoStore, collection: Collection, docs: Document[]): Promise<Record<string, number>> {
   // 250 items per `putItems` call (it writes 25 at a time, one BatchWriteItem after the other), 8 calls in flight.
   const chunk = 250;
   const concurrency = 8;
-  const items = docs.flatMap((doc) => itemsForDocument(collection, doc, CONTEXT).items);
+  const items = docs.flatMap((doc) => itemsForDocument(collection, doc).items);
   const entities: Record<string, number> = {};
   for (const item of items) {
     const entity = item.sk.replace(/#.*$/, '').toLowerCase();

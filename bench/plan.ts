@@ -23,6 +23,23 @@ export interface BenchPlan {
   coldDiagnostics: boolean;
   coldMaxMs: number;
   load: { connections: number; durationS: number; warmupS: number };
+  /** Invocations of the Powertools comparison (logger and metrics on and off). */
+  powertoolsCalls: number;
+  /** The live-sync part (bench/sync.ts). */
+  sync: SyncPlan;
+}
+
+export interface SyncPlan {
+  /** Messages sent in the 100-member room whose apply rate is measured. */
+  burst: number;
+  /** Members of the room whose one message's events all arrive at once (the lag). */
+  lagMembers: number;
+  /** Room sizes of the writes-per-message table. */
+  roomSizes: number[];
+  /** Measured rounds of the apply path, the relay and the floor (after one warm-up round), each in a fresh random order. */
+  rounds: number;
+  /** Measured rounds of the lag burst (relay and floor). */
+  lagRounds: number;
 }
 
 export const QUICK: BenchPlan = {
@@ -40,6 +57,8 @@ export const QUICK: BenchPlan = {
   coldDiagnostics: false,
   coldMaxMs: 60_000,
   load: { connections: 10, durationS: 3, warmupS: 1 },
+  powertoolsCalls: 2_000,
+  sync: { burst: 5, lagMembers: 200, roomSizes: [10, 1_000], rounds: 3, lagRounds: 3 },
 };
 
 export const FULL: BenchPlan = {
@@ -57,6 +76,8 @@ export const FULL: BenchPlan = {
   coldDiagnostics: true,
   coldMaxMs: 120_000,
   load: { connections: 10, durationS: 10, warmupS: 2 },
+  powertoolsCalls: 2_000,
+  sync: { burst: 20, lagMembers: 1_000, roomSizes: [10, 1_000, 10_000], rounds: 7, lagRounds: 7 },
 };
 
 /** Every phase once, with tiny counts: proves the bench runs end to end (its figures mean nothing). */
@@ -75,4 +96,6 @@ export const SMOKE: BenchPlan = {
   coldDiagnostics: false,
   coldMaxMs: 30_000,
   load: { connections: 2, durationS: 1, warmupS: 1 },
+  powertoolsCalls: 10,
+  sync: { burst: 1, lagMembers: 10, roomSizes: [10], rounds: 1, lagRounds: 1 },
 };

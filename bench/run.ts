@@ -175,7 +175,7 @@ async function main(): Promise<void> {
     let subscriptions: SubscriptionsResult;
     try {
       warm = await phase('warm in-process latency', () => primary.run({ kind: 'warm', calls: plan.warmCalls, warmup: plan.warmupCalls, maxMs: plan.loopMaxMs }));
-      powertools = await primary.run({ kind: 'powertools', calls: 2_000, maxMs: 5_000 });
+      powertools = await primary.run({ kind: 'powertools', calls: plan.powertoolsCalls, maxMs: 5_000 });
       subscriptions = await phase('subscription scale', () => primary.run({ kind: 'subscriptions', counts: plan.shape.subscriptionCounts, calls: plan.subscriptionCalls, maxMs: plan.loopMaxMs / 2 }));
     } finally {
       await primary.stop();
@@ -234,7 +234,7 @@ async function main(): Promise<void> {
         ...plan.load,
       }),
     );
-    const sync = await phase('live sync', () => runSyncBench(engine.endpoint, plan.mode === 'quick', log));
+    const sync = await phase('live sync', () => runSyncBench(engine.endpoint, plan.sync, log));
     client.destroy();
 
     const partial: Omit<BenchResults, 'targets'> = {

@@ -1,6 +1,6 @@
 /**
  * The sync bench's MongoDB side, in a child process so that its CPU is not counted as the
- * relay's: the scripted change-stream peer of the relay tests (test/support/mongo-peer.ts), which
+ * relay's: the scripted change-stream peer of the relay tests (testkit/mongo-peer.ts), which
  * streams the bursts the parent asks for, every event of a burst at once.
  *
  * IPC: → {type:'ready', url, position}; ← {type:'burst', rid, members, messages, unread} →
@@ -8,8 +8,8 @@
  */
 import type { Document } from 'bson';
 import { versionOf } from '../lib/sync/change-event';
-import { ChangeLog, type UnreadSetting } from '../test/support/change-events';
-import { MongoPeer } from '../test/support/mongo-peer';
+import { ChangeLog, type UnreadSetting } from '../testkit/change-events';
+import { MongoPeer } from '../testkit/mongo-peer';
 import { send } from './support/child';
 import { roomLog, sendMessages, writtenKey, type RoomShape } from './support/sync-room';
 

@@ -17,23 +17,25 @@
  * Every figure is measured on the engine given (DynamoDB Local by default, in memory, loopback).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { importExport } from '../lib/import/import-export';
 import { createClient } from '../lib/store/client';
 import { createDocumentClient } from '../lib/store/document-client';
 import { DynamoStore } from '../lib/store/dynamo-store';
-import { upsertDocuments } from '../lib/store/sync';
 import { ensureTable } from '../lib/store/table';
 import { ChangeApplier } from '../lib/sync/apply';
 import type { ChangeEvent } from '../lib/sync/change-event';
 import { connectRelay, type RunningRelay } from '../lib/sync/relay';
 import { isRelevantChange } from '../lib/sync/relevance';
 import { forEachInDocumentOrder } from '../lib/sync/replay';
+import { checkNode, parseCommandLine, runCommand, type CommandSpec } from '../local/cli';
 import { loaderClient, startEngine } from '../local/engine';
-import type { UnreadSetting } from '../test/support/change-events';
+import type { UnreadSetting } from '../testkit/change-events';
 import { rawKey } from './floor';
+import { FULL, QUICK, type SyncPlan } from './plan';
 import type { Target } from './report';
 import { exited, nextMessage, REPO_ROOT, send, spawnTsChild } from './support/child';
 import { prng, shuffle } from './support/prng';
@@ -91,20 +93,9 @@ export interface SyncBenchResults {
   targets: Target[];
 }
 
-interface SyncPlan {
-  rounds: number;
-  messages: number;
-  lagRounds: number;
-  writesRooms: number[];
-}
-
-const FULL: SyncPlan = { rounds: 7, messages: 20, lagRounds: 7, writesRooms: [10, 1_000, 10_000] };
-const QUICK: SyncPlan = { rounds: 3, messages: 10, lagRounds: 3, writesRooms: [10, 1_000] };
-
 const CONCURRENCY = 32;
 const SEED = 19;
 const BUSY_ROOM: RoomShape = { rid: 'busyRoom', members: 100 };
-const BURST_ROOM: RoomShape = { rid: 'burstRoom', members: 1_000 };
 /** What scripts/sync.ts gives the relay's client: a slow answer is better than a retried write. */
 const RELAY_REQUEST_TIMEOUT_MS = 5000;
 /** The issue's goals (issue 19). */
@@ -221,18 +212,19 @@ class RelayUnderTest {
   }
 }
 
-/** A table holding rooms' subscriptions as the import writes them (version 0, with _id pointers). */
+/** A table holding rooms' subscriptions, written by the import (`npm run import`'s path: version 0, with _id pointers). */
 async function importedTable(endpoint: string, tableName: string, rooms: RoomShape[]): Promise<void> {
   const client = loaderClient(endpoint);
   await ensureTable(client, tableName);
-  const store = new DynamoStore(client, { tableName });
-  for (const room of rooms) {
-    const docs = subscriptionDocuments(room);
-    for (let from = 0; from < docs.length; from += 500) {
-      await upsertDocuments(store, 'rocketchat_subscription', docs.slice(from, from + 500), { loginExpirationDays: 90 });
-    }
+  const exportDir = await mkdtemp(join(tmpdir(), 'push-get-bench-sync-'));
+  try {
+    const docs = rooms.flatMap(subscriptionDocuments);
+    await writeFile(join(exportDir, 'rocketchat_subscription.json'), docs.map((doc) => `${JSON.stringify(doc)}\n`).join(''));
+    await importExport(new DynamoStore(client, { tableName }), exportDir);
+  } finally {
+    await rm(exportDir, { recursive: true, force: true });
+    client.destroy();
   }
-  client.destroy();
 }
 
 /** The apply path alone, as the relay and the replay drive it: events of one document in order, `CONCURRENCY` at once. */
@@ -278,7 +270,6 @@ async function rawConditionalWrites(client: DynamoDBClient, tableName: string, w
               TableName: tableName,
               Item: {
                 ...rawKey({ pk: `USER#floor${n}`, sk: 'SUB#floorRoom' }),
-                subId: { S: `sub-floor${n}` },
                 rid: { S: 'floorRoom' },
                 name: { S: 'bench' },
                 unread: { N: String(round + 1) },
@@ -381,15 +372,15 @@ function percentileOf(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 }
 
-export async function runSyncBench(endpoint: string, quick = false, log: (line: string) => void = () => {}): Promise<SyncBenchResults> {
-  const plan = quick ? QUICK : FULL;
+export async function runSyncBench(endpoint: string, plan: SyncPlan, log: (line: string) => void = () => {}): Promise<SyncBenchResults> {
+  const burstRoom: RoomShape = { rid: 'burstRoom', members: plan.lagMembers };
   const loads = [loadavg()[0]!];
   enginePid = findEnginePid(endpoint);
   const random = prng(SEED);
   const applyTable = 'bench-sync-apply';
   const relayTable = 'bench-sync-relay';
   await importedTable(endpoint, applyTable, [BUSY_ROOM]);
-  await importedTable(endpoint, relayTable, [BUSY_ROOM, BURST_ROOM]);
+  await importedTable(endpoint, relayTable, [BUSY_ROOM, burstRoom]);
   const storeClient = createDocumentClient({ region: 'local', endpoint, requestTimeoutMs: RELAY_REQUEST_TIMEOUT_MS });
   const applier = new ChangeApplier(new DynamoStore(storeClient, { tableName: applyTable }));
   const applyLog = roomLog(BUSY_ROOM);
@@ -402,10 +393,10 @@ export async function runSyncBench(endpoint: string, quick = false, log: (line: 
     const ratios = { applyTime: [] as number[], applyCpu: [] as number[], relayTime: [] as number[], relayCpu: [] as number[] };
     for (let round = 0; round <= plan.rounds; round++) {
       const got: Partial<Record<'apply' | 'relay' | 'floor', Sample>> = {};
-      const writes = BUSY_ROOM.members * plan.messages;
+      const writes = BUSY_ROOM.members * plan.burst;
       for (const variant of shuffle(['apply', 'relay', 'floor'] as const, random)) {
-        if (variant === 'apply') got.apply = await applyAll(applier, sendMessages(applyLog, BUSY_ROOM, plan.messages, 'all_messages'));
-        if (variant === 'relay') got.relay = (await relay.burst({ ...BUSY_ROOM, messages: plan.messages, unread: 'all_messages' })).sample;
+        if (variant === 'apply') got.apply = await applyAll(applier, sendMessages(applyLog, BUSY_ROOM, plan.burst, 'all_messages'));
+        if (variant === 'relay') got.relay = (await relay.burst({ ...BUSY_ROOM, messages: plan.burst, unread: 'all_messages' })).sample;
         if (variant === 'floor') got.floor = (await rawConditionalWrites(floorClient, applyTable, writes, ++floorRound)).sample;
       }
       loads.push(loadavg()[0]!);
@@ -440,7 +431,7 @@ export async function runSyncBench(endpoint: string, quick = false, log: (line: 
       const burst: Partial<Record<'relay' | 'floor', Sample>> = {};
       for (const variant of shuffle(['relay', 'floor'] as const, random)) {
         if (variant === 'relay') {
-          const { sample, lags } = await relay.burst({ ...BURST_ROOM, messages: 1, unread: 'all_messages' });
+          const { sample, lags } = await relay.burst({ ...burstRoom, messages: 1, unread: 'all_messages' });
           relayLags = lags.map(({ lagMs }) => lagMs);
           burst.relay = sample;
           lagRounds.events = sample.events;
@@ -450,7 +441,7 @@ export async function runSyncBench(endpoint: string, quick = false, log: (line: 
             lagRounds.lastUnread.push(Math.max(...lags.filter(({ event }) => event.collection === 'rocketchat_subscription').map(({ lagMs }) => lagMs)));
           }
         } else {
-          const floor = await rawConditionalWrites(floorClient, applyTable, BURST_ROOM.members, ++floorRound);
+          const floor = await rawConditionalWrites(floorClient, applyTable, burstRoom.members, ++floorRound);
           floorDone = floor.doneMs;
           burst.floor = floor.sample;
         }
@@ -472,7 +463,7 @@ export async function runSyncBench(endpoint: string, quick = false, log: (line: 
     }
     const throughput: SyncBenchResults['throughput'] = {
       rounds: plan.rounds,
-      room: { ...BUSY_ROOM, messages: plan.messages },
+      room: { ...BUSY_ROOM, messages: plan.burst },
       apply: figures(samples.apply),
       relay: figures(samples.relay),
       floor: figures(samples.floor),
@@ -491,7 +482,7 @@ export async function runSyncBench(endpoint: string, quick = false, log: (line: 
     const lagRatio = (p: number) => round(median(lagRounds.relay.map((sorted, i) => percentileOf(sorted, p) / percentileOf(lagRounds.floor[i]!, p))), 2);
     const lag: SyncBenchResults['lag'] = {
       rounds: plan.lagRounds,
-      members: BURST_ROOM.members,
+      members: burstRoom.members,
       events: lagRounds.events,
       writes: lagRounds.writes,
       relay: { p50: at(lagRounds.relay, 0.5), p99: at(lagRounds.relay, 0.99), max: at(lagRounds.relay, 1) },
@@ -504,7 +495,7 @@ export async function runSyncBench(endpoint: string, quick = false, log: (line: 
 
     // Writes per message, through the apply path.
     const writesPerMessage: SyncBenchResults['writesPerMessage'] = [];
-    for (const members of plan.writesRooms) {
+    for (const members of plan.roomSizes) {
       const room: RoomShape = { rid: `room${members}`, members };
       const tableName = `bench-sync-writes-${members}`;
       await importedTable(endpoint, tableName, [room]);
@@ -634,11 +625,25 @@ export function renderSync(r: SyncBenchResults): string {
   ].join('\n');
 }
 
+const COMMAND: CommandSpec = {
+  name: 'npm run bench:sync',
+  summary:
+    'The live-sync part of npm run bench alone, on its own DynamoDB Local (in memory): the apply path and the relay end to end\n' +
+    'against raw conditional writes (time, CPU per event), lag of a burst, DynamoDB writes per message by room size.\n' +
+    'Writes bench/results-sync.json and .md.',
+  options: {
+    quick: { type: 'boolean', description: 'smaller rooms and bursts, fewer rounds (figures less stable)', default: 'off: the full sizes' },
+  },
+  examples: ['npm run bench:sync -- --quick', 'npm run bench:sync'],
+};
+
 /** `npm run bench:sync [-- --quick]`: this part alone, on its own engine. */
 async function standalone(): Promise<void> {
+  checkNode(COMMAND.name);
+  const options = parseCommandLine(COMMAND);
   const engine = await startEngine('dynamodb-local');
   try {
-    const results = await runSyncBench(engine.endpoint, process.argv.includes('--quick'), (line) => process.stderr.write(`[bench sync] ${line}\n`));
+    const results = await runSyncBench(engine.endpoint, options.quick === true ? QUICK.sync : FULL.sync, (line) => process.stderr.write(`[bench sync] ${line}\n`));
     const report = renderSync(results);
     await writeFile(join(REPO_ROOT, 'bench', 'results-sync.json'), `${JSON.stringify({ generatedAt: new Date().toISOString(), ...results }, null, 2)}\n`);
     await writeFile(join(REPO_ROOT, 'bench', 'results-sync.md'), `# Latest sync benchmark\n\n${report}\n`);
@@ -648,11 +653,6 @@ async function standalone(): Promise<void> {
   }
 }
 
-if (process.argv[1]?.endsWith('bench/sync.ts') && process.argv.includes('--help')) {
-  process.stdout.write('usage: npm run bench:sync [-- --quick]\n\nThe live sync part of npm run bench alone (docs/performance.md); writes bench/results-sync.md and .json.\n');
-} else if (process.argv[1]?.endsWith('bench/sync.ts')) {
-  standalone().catch((error: unknown) => {
-    process.stderr.write(`sync bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  });
+if (process.argv[1]?.endsWith('bench/sync.ts')) {
+  runCommand(COMMAND, standalone);
 }

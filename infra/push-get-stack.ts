@@ -77,7 +77,7 @@ export class PushGetStack extends Stack {
       environment,
       sourceMapsInStackTraces: props.sourceMapsInStackTraces,
     });
-    grantStoreAccess(this.table, this.authorizerFunction, ACCESS_NEEDS.authorizer);
+    grantStoreAccess(this.table, this.authorizerFunction.role, ACCESS_NEEDS.authorizer);
 
     this.handlerFunction = new PushFunction(this, 'Handler', {
       entry: 'functions/push-get/index.ts',
@@ -88,7 +88,7 @@ export class PushGetStack extends Stack {
       environment,
       sourceMapsInStackTraces: props.sourceMapsInStackTraces,
     });
-    grantStoreAccess(this.table, this.handlerFunction, ACCESS_NEEDS.handler);
+    grantStoreAccess(this.table, this.handlerFunction.role, ACCESS_NEEDS.handler);
 
     // --- REST API and operations ----------------------------------------------------------------
     this.api = addPushApi(this, {

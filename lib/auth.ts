@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { LoginRefusal } from './reasons';
 
 /** Meteor stores only `base64(sha256(token))` of a login token; so do we. */
 export function hashLoginToken(token: string): string {
@@ -31,16 +32,30 @@ export function loginTokenExpiresAt(when: number, loginExpirationDays: number): 
  * by its hash; the constant-time comparison keeps the check itself free of timing leaks.
  */
 export function isLoginValid(user: AuthUser | undefined, token: StoredLoginToken | undefined, presentedHash: string, now: number, loginExpirationDays: number): user is AuthUser {
-  if (!user || !token || !user.active) {
-    return false;
+  return loginRefusal(user, token, presentedHash, now, loginExpirationDays) === undefined;
+}
+
+/**
+ * Why `presentedHash` does not open `user`'s account at `now`, or undefined when it does. Without
+ * a token item the answer is `token-unknown`; the caller, which knows whether a tombstone or the
+ * user's item was found, narrows it (refineUnknownToken).
+ */
+export function loginRefusal(user: AuthUser | undefined, token: StoredLoginToken | undefined, presentedHash: string, now: number, loginExpirationDays: number): LoginRefusal | undefined {
+  if (!user || !token || !hashesEqual(token.hashedToken, presentedHash)) {
+    return 'token-unknown';
   }
-  if (!hashesEqual(token.hashedToken, presentedHash)) {
-    return false;
+  if (!user.active) {
+    return 'user-inactive';
   }
   if (token.personalAccessToken) {
-    return true;
+    return undefined;
   }
-  return token.when !== undefined && loginTokenExpiresAt(token.when, loginExpirationDays) > now;
+  return token.when !== undefined && loginTokenExpiresAt(token.when, loginExpirationDays) > now ? undefined : 'token-expired';
+}
+
+/** A missing token item: a tombstone says it was revoked; else the user item tells an unknown token from an unknown user. */
+export function refineUnknownToken(tokenRevoked: boolean, userExists: boolean): LoginRefusal {
+  return tokenRevoked ? 'token-revoked' : userExists ? 'token-unknown' : 'user-unknown';
 }
 
 function hashesEqual(a: string, b: string): boolean {

@@ -55,6 +55,8 @@ export interface Subscription {
   archived: boolean;
   /** A pending invitation (`status: 'INVITED'`): not yet a member. */
   invited?: boolean;
+  /** Banned from the room (`status: 'BANNED'`): the subscription stays, the membership and the public-channel access go. */
+  banned?: boolean;
 }
 
 export interface Sender {

@@ -2,26 +2,32 @@
  * Typed domain errors. Each carries the exact text Rocket.Chat answers with; the mapping to HTTP
  * status codes lives in one place (functions/commons/http.ts).
  */
+import type { AccessRefusal, LoginRefusal, MessageAbsence, Reason } from './reasons';
+
 /** Every way the use case refuses a request; functions/commons/http.ts maps each to a status. */
 export type ErrorKind = 'BadRequest' | 'MessageNotFound' | 'RoomNotFound' | 'NotAllowed' | 'SenderNotFound' | 'Unauthorized';
 
+/** The message is Rocket.Chat's answer; the reason (lib/reasons.ts) is for logs, metrics and tools only. */
 export abstract class PushGetError extends Error {
   abstract readonly kind: ErrorKind;
+  abstract readonly reason: Reason;
 }
 
 export class BadRequest extends PushGetError {
   readonly kind = 'BadRequest';
+  readonly reason = 'query-invalid';
 }
 
 export class MessageNotFound extends PushGetError {
   readonly kind = 'MessageNotFound';
-  constructor() {
+  constructor(readonly reason: MessageAbsence = 'message-unknown') {
     super('error-message-not-found');
   }
 }
 
 export class RoomNotFound extends PushGetError {
   readonly kind = 'RoomNotFound';
+  readonly reason = 'room-unknown';
   constructor() {
     super('error-room-not-found');
   }
@@ -29,13 +35,14 @@ export class RoomNotFound extends PushGetError {
 
 export class NotAllowed extends PushGetError {
   readonly kind = 'NotAllowed';
-  constructor() {
+  constructor(readonly reason: AccessRefusal = 'not-subscribed') {
     super('error-not-allowed');
   }
 }
 
 export class SenderNotFound extends PushGetError {
   readonly kind = 'SenderNotFound';
+  readonly reason = 'sender-unknown';
   constructor() {
     super('Message sender not found');
   }
@@ -43,7 +50,7 @@ export class SenderNotFound extends PushGetError {
 
 export class Unauthorized extends PushGetError {
   readonly kind = 'Unauthorized';
-  constructor() {
+  constructor(readonly reason: LoginRefusal = 'credentials-missing') {
     super('You must be logged in to do this.');
   }
 }

@@ -2,10 +2,11 @@
  * The push.get use case: validate the query, load what the notification needs in two sequential
  * store steps (the message, then everything else at once), check access, build the answer.
  */
-import { canAccessRoom, type AccessFacts } from './access';
+import { decideRoomAccess, type AccessDecision, type AccessFacts } from './access';
 import type { Message, Receiver, Room, Sender, Subscription, TeamFacts } from './domain';
 import { MessageNotFound, NotAllowed, RoomNotFound, SenderNotFound } from './errors';
 import { buildNotification, type Notification } from './notification/build';
+import type { MessageAbsence } from './reasons';
 import type { Permissions, PushSettings } from './settings';
 
 export interface DeploymentConfig {
@@ -24,8 +25,8 @@ export interface MessageContext {
 
 /** The use case's port: what it reads from a store (lib/store/dynamo-store.ts implements it). */
 export interface PushGetStore {
-  /** The message, read consistently (the push arrives right after it was written); undefined when missing or hidden. */
-  message(messageId: string): Promise<Message | undefined>;
+  /** The message, read consistently (the push arrives right after it was written), or why there is none. */
+  findMessage(messageId: string): Promise<Message | { absent: MessageAbsence }>;
   /** Room, the receiver's subscription, the sender, the badge and the deployment's settings and permissions. */
   messageContext(message: Message, receiverId: string, senderId: string | undefined): Promise<MessageContext>;
   /** A room and the user's subscription to it (discussion parents, team main rooms). */
@@ -42,19 +43,29 @@ export interface PushGetAnswer {
   success: true;
 }
 
-export async function getPushNotification(store: PushGetStore, receiver: Receiver, messageId: string): Promise<PushGetAnswer> {
-  const message = await store.message(messageId);
-  if (!message) {
-    throw new MessageNotFound();
+/** What the use case found on its way, for `npm run explain`; the functions pass none. */
+export interface PushGetTrace {
+  message?: Message;
+  context?: MessageContext;
+  access?: AccessDecision;
+}
+
+export async function getPushNotification(store: PushGetStore, receiver: Receiver, messageId: string, trace?: PushGetTrace): Promise<PushGetAnswer> {
+  const message = await store.findMessage(messageId);
+  if ('absent' in message) {
+    throw new MessageNotFound(message.absent);
   }
   const senderId = senderIdOf(message);
   const context = await store.messageContext(message, receiver.id, senderId);
+  if (trace) Object.assign(trace, { message, context });
   const { room, subscription, sender, badge, config } = context;
   if (!room) {
     throw new RoomNotFound();
   }
-  if (!(await canAccessRoom(room, receiver, config.permissions, accessFacts(store, receiver.id, room, subscription)))) {
-    throw new NotAllowed();
+  const access = await decideRoomAccess(room, receiver, config.permissions, accessFacts(store, receiver.id, room, subscription));
+  if (trace) trace.access = access;
+  if (!access.allowed) {
+    throw new NotAllowed(access.reason);
   }
   if (!sender) {
     throw new SenderNotFound();
@@ -72,17 +83,19 @@ function senderIdOf(message: Message): string | undefined {
 
 /** Access facts beyond the prefetched subscription; each costs a read and is asked only if needed. */
 function accessFacts(store: PushGetStore, userId: string, room: Room, subscription: Subscription | undefined): AccessFacts {
-  const subscribed = new Map<string, boolean>([[room.id, hasJoined(subscription)]]);
+  const subscriptions = new Map<string, Subscription | undefined>([[room.id, subscription]]);
+  const subscriptionTo = async (rid: string) => {
+    if (!subscriptions.has(rid)) {
+      subscriptions.set(rid, await store.subscription(userId, rid));
+    }
+    return subscriptions.get(rid);
+  };
   return {
-    async isSubscribed(rid) {
-      if (!subscribed.has(rid)) {
-        subscribed.set(rid, hasJoined(await store.subscription(userId, rid)));
-      }
-      return subscribed.get(rid)!;
-    },
+    isSubscribed: async (rid) => hasJoined(await subscriptionTo(rid)),
+    isBanned: async (rid) => (await subscriptionTo(rid))?.banned === true,
     async room(rid) {
       const parent = await store.roomWithSubscription(rid, userId);
-      subscribed.set(rid, hasJoined(parent.subscription));
+      subscriptions.set(rid, parent.subscription);
       return parent.room;
     },
     team: (teamId) => store.teamFacts(teamId, userId),
@@ -90,7 +103,10 @@ function accessFacts(store: PushGetStore, userId: string, room: Room, subscripti
   };
 }
 
-/** A pending invitation is a subscription, but not yet a membership. */
+/**
+ * Rocket.Chat counts only a subscription without a status as joined: a pending invitation is not
+ * yet a membership, a ban no longer one.
+ */
 function hasJoined(subscription: Subscription | undefined): boolean {
-  return subscription !== undefined && !subscription.invited;
+  return subscription !== undefined && !subscription.invited && !subscription.banned;
 }

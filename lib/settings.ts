@@ -1,6 +1,6 @@
 /**
  * The Rocket.Chat settings push.get depends on, with Rocket.Chat's defaults. Only these are
- * imported; every other setting is skipped.
+ * imported (with DIAGNOSTIC_SETTING_IDS below); every other setting is skipped.
  */
 export interface PushSettings {
   siteUrl: string;
@@ -30,6 +30,15 @@ const SETTING_FIELDS = {
 export type SettingId = keyof typeof SETTING_FIELDS;
 export const SETTING_IDS = Object.keys(SETTING_FIELDS) as SettingId[];
 
+/**
+ * Settings push.get never reads but the import and the sync store, so that `npm run doctor` can
+ * tell the operator why the phones never call push.get (Rocket.Chat sends the content itself).
+ */
+export const DIAGNOSTIC_SETTING_IDS = ['Push_request_content_from_server'] as const;
+export type StoredSettingId = SettingId | (typeof DIAGNOSTIC_SETTING_IDS)[number];
+/** Every setting the table holds: what the import keeps and the sync watches. */
+export const STORED_SETTING_IDS: readonly StoredSettingId[] = [...SETTING_IDS, ...DIAGNOSTIC_SETTING_IDS];
+
 export const DEFAULT_SETTINGS: Readonly<PushSettings> = {
   siteUrl: 'http://localhost:3000',
   uniqueId: '',
@@ -44,6 +53,10 @@ export const DEFAULT_SETTINGS: Readonly<PushSettings> = {
 
 export function isSettingId(id: string): id is SettingId {
   return Object.hasOwn(SETTING_FIELDS, id);
+}
+
+export function isStoredSettingId(id: string): id is StoredSettingId {
+  return (STORED_SETTING_IDS as readonly string[]).includes(id);
 }
 
 /** Builds settings from stored values; a missing or mistyped value falls back to the default. */

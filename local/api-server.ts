@@ -9,6 +9,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyR
 import { deliveredContext } from '../functions/commons/authorizer-context';
 import { authorizerRequestEvent, proxyRequestEvent, PUSH_GET_RESOURCE, restRequest, type RestRequestContext } from '../functions/commons/rest-api-events';
 import { INTERNAL_ERROR_BODY, JSON_HEADERS, unauthorizedBody } from '../functions/commons/http';
+import { loggableId, onRefusal, type RefusalFields } from '../functions/commons/refusal-listeners';
 import { headerValue } from '../lib/headers';
 
 export type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
@@ -17,7 +18,10 @@ export type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyRe
 export interface LocalApiOptions {
   authorizer: Authorizer;
   handler: Handler;
-  /** One line per request (method, path, status, ms); never headers, so never tokens. */
+  /**
+   * One line per request: method, path, status, the reason (lib/reasons.ts), the user id and ms;
+   * never a token, never message text.
+   */
   log?: (line: string) => void;
 }
 
@@ -26,17 +30,31 @@ const STAGE = 'local';
 const METHOD_ARN = `arn:aws:execute-api:local:000000000000:local/${STAGE}/GET/api/v1/push.get`;
 
 export function createLocalApi({ authorizer, handler, log }: LocalApiOptions): Server {
+  // The functions name the reason of each refusal they write a line for, by request id.
+  const refusals = new Map<string, RefusalFields>();
+  const stopListening = onRefusal((requestId, fields) => {
+    if (log && requestId !== undefined) refusals.set(requestId, fields);
+  });
   const server = createServer((request, response) => {
     const started = performance.now();
+    // API Gateway names every answer with the request's id (doctor --url looks for it); so does this stand-in.
+    const requestId = randomUUID();
     // The body is never read (a GET may carry a Content-Type and no body); drain it.
     request.resume();
-    route(request, authorizer, handler)
+    route(request, requestId, authorizer, handler)
       .catch(() => answer(500, INTERNAL_ERROR_BODY))
       .then((result) => {
-        send(response, result);
-        log?.(`${request.method} ${pathOf(request)} ${result.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
-      });
+        send(response, result, requestId);
+        const refusal = refusals.get(requestId);
+        refusals.delete(requestId);
+        log?.(
+          `${request.method} ${pathOf(request)} ${result.statusCode} ${reasonOf(result.statusCode, refusal, request)} user=${userOf(refusal, request)} ${(performance.now() - started).toFixed(1)}ms`,
+        );
+      })
+      // Answering itself failed (the client went away mid-write): end that connection, not the server.
+      .catch(() => response.destroy());
   });
+  server.on('close', stopListening);
   // Requests Node's parser refuses before any route runs (a method it does not know, such as
   // `FOO`; oversized headers) get JSON bodies like every other answer, as Node's statuses.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
@@ -53,13 +71,32 @@ export function createLocalApi({ authorizer, handler, log }: LocalApiOptions): S
             ? [408, 'Request Timeout', { success: false, error: 'Request timeout' }]
             : [400, 'Bad Request', { success: false, error: 'Bad request' }];
     const text = JSON.stringify(body);
-    const headers = Object.entries({ ...JSON_HEADERS, 'Content-Length': Buffer.byteLength(text), Connection: 'close' }).map(([name, value]) => `${name}: ${value}\r\n`);
+    const headers = Object.entries({ ...JSON_HEADERS, 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': randomUUID(), Connection: 'close' }).map(
+      ([name, value]) => `${name}: ${value}\r\n`,
+    );
     socket.end(`HTTP/1.1 ${status} ${reason}\r\n${headers.join('')}\r\n${text}`);
   });
   return server;
 }
 
-async function route(request: IncomingMessage, authorizer: Authorizer, handler: Handler): Promise<APIGatewayProxyResult> {
+/**
+ * The reason a function named, else what the gateway itself decided: `ok` for an answer,
+ * `credentials-missing` for its own 401 (an identity header missing: no authorizer runs), `-` for
+ * a request that is not push.get.
+ */
+function reasonOf(status: number, refusal: RefusalFields | undefined, request: IncomingMessage): string {
+  if (refusal) return refusal.reason;
+  if (status === 200) return 'ok';
+  return status === 401 && ROUTE.test(pathOf(request)) ? 'credentials-missing' : '-';
+}
+
+/** The user id as the function logged it, else the X-User-Id header when it looks like an id (loggableId). */
+function userOf(refusal: RefusalFields | undefined, request: IncomingMessage): string {
+  const header = request.headers['x-user-id'];
+  return (refusal ? refusal.userId : loggableId(typeof header === 'string' ? header : undefined)) ?? '-';
+}
+
+async function route(request: IncomingMessage, requestId: string, authorizer: Authorizer, handler: Handler): Promise<APIGatewayProxyResult> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   if (!ROUTE.test(url.pathname)) {
     return answer(404, { success: false, error: 'Not found' });
@@ -75,7 +112,7 @@ async function route(request: IncomingMessage, authorizer: Authorizer, handler: 
     httpMethod: 'GET',
     path: url.pathname,
     protocol: `HTTP/${request.httpVersion}`,
-    requestId: randomUUID(),
+    requestId,
     requestTimeEpoch: Date.now(),
     resourceId: 'local',
     resourcePath: PUSH_GET_RESOURCE,
@@ -116,9 +153,9 @@ function answer(statusCode: number, body: unknown): APIGatewayProxyResult {
   return { statusCode, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
 }
 
-function send(response: ServerResponse, result: APIGatewayProxyResult): void {
+function send(response: ServerResponse, result: APIGatewayProxyResult, requestId: string): void {
   const body = result.body ?? '';
-  response.writeHead(result.statusCode, { ...stringHeaders(result.headers), 'Content-Length': Buffer.byteLength(body) });
+  response.writeHead(result.statusCode, { ...stringHeaders(result.headers), 'Content-Length': Buffer.byteLength(body), 'x-amzn-RequestId': requestId });
   response.end(body);
 }
 

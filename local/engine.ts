@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LOCAL_ENGINE_ACCESS } from '../lib/store/client';
 
 export type EngineKind = 'dynamodb-local' | 'dynalite';
 
@@ -24,11 +25,25 @@ export const DYNAMODB_LOCAL_JAVA = 17;
 
 const WATCHDOG = fileURLToPath(new URL('./engine-watchdog.mjs', import.meta.url));
 
+export interface EngineOptions {
+  /**
+   * DynamoDB Local's -sharedDb (default: on): one database for every client. Off, as its Docker
+   * image runs by default, every access key and region pair is a database of its own; tests use
+   * that to prove the commands agree on one (lib/store/target.ts).
+   */
+  sharedDb?: boolean;
+}
+
 /**
  * `auto` picks DynamoDB Local when a recent enough Java is on the PATH, else dynalite, saying why
  * in one line through `notice` (stderr unless given).
  */
-export async function startEngine(kind: EngineKind | 'auto' = 'auto', port?: number, notice: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<Engine> {
+export async function startEngine(
+  kind: EngineKind | 'auto' = 'auto',
+  port?: number,
+  notice: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  { sharedDb = true }: EngineOptions = {},
+): Promise<Engine> {
   let chosen: EngineKind = kind === 'auto' ? 'dynamodb-local' : kind;
   if (chosen === 'dynamodb-local') {
     const problem = javaProblem();
@@ -39,7 +54,7 @@ export async function startEngine(kind: EngineKind | 'auto' = 'auto', port?: num
       throw new Error(`DynamoDB Local needs Java ${DYNAMODB_LOCAL_JAVA} or newer. ${problem}.`);
     }
   }
-  return chosen === 'dynamodb-local' ? startDynamoDbLocal(port ?? (await freePort())) : startDynalite(port ?? 0);
+  return chosen === 'dynamodb-local' ? startDynamoDbLocal(port ?? (await freePort()), sharedDb) : startDynalite(port ?? 0);
 }
 
 /** The `java` on the PATH: its version string (`17.0.15`, `1.8.0_292`) and major release, if any. */
@@ -75,9 +90,9 @@ export function dynamoDbLocalRelease(): { release: string; packageVersion: strin
  * The JVM runs under engine-watchdog.mjs, whose stdin is a pipe from this process: when this
  * process ends in any way, even by SIGKILL, the watchdog kills the JVM, so no engine is left behind.
  */
-async function startDynamoDbLocal(port: number): Promise<Engine> {
+async function startDynamoDbLocal(port: number, sharedDb: boolean): Promise<Engine> {
   const { dir } = dynamoDbLocalRelease();
-  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-inMemory', '-sharedDb', '-port', String(port)];
+  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-inMemory', ...(sharedDb ? ['-sharedDb'] : []), '-port', String(port)];
   const child: ChildProcess = spawn(process.execPath, [WATCHDOG, 'java', ...args], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdout?.resume();
   let stderr = '';
@@ -151,11 +166,11 @@ export function freePort(): Promise<number> {
  */
 export function loaderClient(endpoint: string): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
-    region: 'local',
+    region: LOCAL_ENGINE_ACCESS.region,
     endpoint,
     maxAttempts: 10,
     requestHandler: { connectionTimeout: 10_000, requestTimeout: 30_000 },
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: { ...LOCAL_ENGINE_ACCESS.credentials },
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

@@ -6,13 +6,12 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { importExport, type ImportSummary } from '../lib/import/import-export';
 import { DynamoStore } from '../lib/store/dynamo-store';
-import { ensureTable } from '../lib/store/table';
 import { DEFAULT_TABLE_NAME } from '../lib/store/table-name';
+import { resolveTarget } from '../lib/store/target';
 import { createLocalApi } from './api-server';
-import { loaderClient, startEngine, type Engine, type EngineKind } from './engine';
+import { startEngine, type Engine, type EngineKind } from './engine';
 
 export interface LocalStackOptions {
   /** An export to import before serving; without it the table is served as it is. */
@@ -74,21 +73,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (!options.endpoint && options.dbPort) await ensureFree(options.dbPort, 'the database');
     engine = options.endpoint ? undefined : await startEngine(options.engine ?? 'auto', options.dbPort || undefined, options.notice);
     const endpoint = options.endpoint ?? engine!.endpoint;
-    const documentClient = loaderClient(endpoint);
+    // The embedded database, or --fixtures into the operator's: the only cases where npm start creates the table.
+    const target = await resolveTarget({ endpoint, table: tableName }, { create: engine !== undefined || options.fixturesDir !== undefined, patient: true });
     let summary: ImportSummary | undefined;
     try {
       if (options.fixturesDir !== undefined) {
         // Checked first, created only then: a bad export leaves no table behind.
-        summary = await importExport(new DynamoStore(documentClient, { tableName }), options.fixturesDir, {
-          beforeWrite: () => ensureTable(documentClient, tableName),
-        });
-      } else if (engine) {
-        await ensureTable(documentClient, tableName);
+        summary = await importExport(new DynamoStore(target.client, { tableName }), options.fixturesDir, { beforeWrite: () => target.createTable() });
       } else {
-        await requireTable(documentClient, endpoint, tableName);
+        await target.createTable();
       }
     } finally {
-      documentClient.destroy();
+      target.close();
     }
 
     // The function modules read their configuration once, at import: set it first.
@@ -118,18 +114,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     failed(error);
     await closeServer(server);
     await engine?.stop();
-    throw error;
-  }
-}
-
-/** The operator's table must exist: serving a missing table would answer 500 to every call. */
-async function requireTable(client: ReturnType<typeof loaderClient>, endpoint: string, tableName: string): Promise<void> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ResourceNotFoundException') {
-      throw new Error(`table ${tableName} not found at ${endpoint}: import an export into it first, or name an existing table with --table`);
-    }
     throw error;
   }
 }

@@ -5,8 +5,11 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOCAL_ENGINE_ACCESS } from '../lib/store/client';
 import { DEFAULT_TABLE_NAME } from '../lib/store/table-name';
-import { checkNode, parseCommandLine, runCommand, UsageError, type CommandSpec } from './cli';
+import { planTarget, TARGET_OPTIONS } from '../lib/store/target';
+import { checkNode, parseCommandLine, runCommand, targetOptions, UsageError, type CommandSpec } from './cli';
+import { redact } from '../lib/sync/relay/errors';
 import { whenLaunchersEnd } from './launchers';
 import { PortInUseError, startLocalStack, type LocalStack } from './stack';
 import { startLocalRelay, type LocalRelay } from './sync';
@@ -31,8 +34,12 @@ const COMMAND: CommandSpec = {
       description: 'import this mongoexport directory first',
       default: 'the demo export (fixtures/demo) into the embedded database; nothing with --endpoint',
     },
-    endpoint: { type: 'string', value: 'URL', description: 'use this running DynamoDB instead of an embedded one; its table is served as it is', default: 'none (embedded)' },
-    table: { type: 'string', value: 'NAME', description: 'the table to create or serve', default: DEFAULT_TABLE_NAME },
+    endpoint: {
+      ...TARGET_OPTIONS.endpoint,
+      description: `use this running DynamoDB instead of an embedded one (reached as region "${LOCAL_ENGINE_ACCESS.region}" with fixed credentials, like every command); its table is served as it is`,
+      default: 'none (embedded)',
+    },
+    table: { ...TARGET_OPTIONS.table, description: 'the table to create or serve', default: `$TABLE_NAME, else ${DEFAULT_TABLE_NAME}` },
     engine: { type: 'string', value: 'NAME', description: 'the embedded database', choices: ['auto', 'dynamodb-local', 'dynalite'], default: 'auto (DynamoDB Local if Java 17+ is found)' },
     'db-port': { type: 'string', value: 'N', description: "the embedded database's port, to reach it from other tools", default: 'a free port' },
     quiet: { type: 'boolean', description: 'no access log line per request', default: 'off' },
@@ -60,11 +67,10 @@ async function main(): Promise<void> {
   const port = portNumber('--port', (values.port as string | undefined) ?? '3000');
   const dbPort = values['db-port'] === undefined ? undefined : portNumber('--db-port', values['db-port'] as string);
   const endpoint = values.endpoint as string | undefined;
+  const tableName = planTarget(targetOptions(values)).tableName;
   if (endpoint !== undefined) {
-    if (!/^https?:\/\/[^\s/]+/.test(endpoint)) throw new UsageError(`--endpoint must be an http(s) URL, got "${endpoint}"`);
     if (dbPort !== undefined || values.engine !== undefined) throw new UsageError('--db-port and --engine choose the embedded database; --endpoint uses yours instead');
   }
-  const tableName = (values.table as string | undefined) ?? DEFAULT_TABLE_NAME;
   // The demo export (public tokens) only ever goes into the embedded database.
   // --mongo-url: the table is filled and kept current from that MongoDB instead of the demo export.
   const mongoUrl = values['mongo-url'] as string | undefined;
@@ -83,9 +89,15 @@ async function main(): Promise<void> {
     console.log('Stopped.');
     process.exit(0);
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
+  // A failure while stopping still ends the process (exit 1), with the redacted reason.
+  const stopOrFail = () =>
+    void stop().catch((error: unknown) => {
+      console.error(`npm start: stopping failed: ${redact(error instanceof Error ? error.message : String(error), mongoUrl ? [mongoUrl] : [])}`);
+      process.exit(1);
+    });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stopOrFail);
   // npm or tsx ended by a signal they do not pass on: stop rather than hold the ports, orphaned.
-  whenLaunchersEnd(stop);
+  whenLaunchersEnd(stopOrFail);
 
   if (fixturesDir) console.log(`Loading ${fixturesDir} …`);
   const stack = await startLocalStack({

@@ -12,7 +12,7 @@ export interface LocalRelay {
 }
 
 export async function startLocalRelay(mongoUrl: string, table: { endpoint: string; tableName: string }, log: (line: string) => void): Promise<LocalRelay> {
-  const documentClient = createDocumentClient({ region: 'local', endpoint: table.endpoint, requestTimeoutMs: 5000 });
+  const documentClient = createDocumentClient({ endpoint: table.endpoint, requestTimeoutMs: 5000 });
   const { relay, close } = await connectRelay({ mongoUrl, documentClient, tableName: table.tableName, log: (line) => log(`sync: ${line}`) });
   const running = relay.run().then(
     () => undefined,

@@ -202,6 +202,24 @@ describe('the local API over HTTP', () => {
     });
   });
 
+  describe('x-amzn-RequestId, as API Gateway sends it on every answer (doctor --url looks for it)', () => {
+    const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+    it('is on successes, refusals, unknown paths and parser refusals, a new id each time', async () => {
+      const answers = [
+        await raw(stack.url, 'GET', `${PATH}?id=${SEED_ID}`, RODRIQ),
+        await raw(stack.url, 'GET', `${PATH}?id=${SEED_ID}`, RODRIQ),
+        await raw(stack.url, 'GET', `${PATH}?id=${SEED_ID}`),
+        await raw(stack.url, 'GET', '/api/v1/me', RODRIQ),
+        await raw(stack.url, 'FOO', `${PATH}?id=${SEED_ID}`, RODRIQ),
+      ];
+      expect(answers.map(({ status }) => status)).toStrictEqual([200, 200, 401, 404, 405]);
+      const ids = answers.map(({ headers }) => headers['x-amzn-requestid']);
+      for (const id of ids) expect(id).toMatch(UUID);
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+  });
+
   describe('other paths and methods', () => {
     it.each(['/', '/api/v1/push.got', '/api/v1/push.get/extra', '/api/v1/pushXget', '/api/v1/me', '/prod/api/v2/push.get', '/api/v1/push.get.json'])('GET %s → 404', async (path) => {
       const response = await fetch(url(`${path}?id=${SEED_ID}`), { headers: RODRIQ });
@@ -296,13 +314,13 @@ describe('npm start (local/start.ts)', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/json');
     expect(await response.text()).toBe(SEED_TEXT);
-    await cli.waitFor(/GET \/api\/v1\/push\.get 200 [\d.]+ms/);
+    await cli.waitFor(/GET \/api\/v1\/push\.get 200 ok user=d26x6zSkaPSe5gCyy [\d.]+ms/);
 
     cli.child.kill('SIGINT');
     const { code } = await cli.exited;
     expect(code).toBe(0);
     expect(cli.output()).toMatch(/Stopped\.\s*$/);
-    // The request log names method, path, status and time only: never a token.
+    // The request log names method, path, status, reason, user id and time only: never a token.
     expect(cli.output()).not.toContain(RODRIQ['X-Auth-Token']);
     await expect(fetch(`${base}${PATH}?id=${SEED_ID}`)).rejects.toThrow();
   });

@@ -1,6 +1,6 @@
 /** Lambda events and context as API Gateway (REST, v1 payload) and the Lambda runtime hand them over. */
 import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
-import { authorizerEvent, proxyEvent } from '../../test/support/requests';
+import { authorizerEvent, proxyEvent } from '../../testkit/requests';
 import type { Credentials } from '../dataset';
 
 /** Headers a phone's request carries through API Gateway (besides the identity headers). */

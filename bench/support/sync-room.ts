@@ -1,13 +1,13 @@
 /**
  * The sync bench's rooms: their subscriptions as the import writes them, and Rocket.Chat's change
- * events for messages sent in them (test/support/change-events.ts). Shared by the bench, which
+ * events for messages sent in them (testkit/change-events.ts). Shared by the bench, which
  * applies them itself, and by the scripted MongoDB peer's child process, which streams them.
  */
 import type { Document, Item } from '../../lib/store/items';
 import { keys } from '../../lib/store/keys';
 import type { ChangeEvent } from '../../lib/sync/change-event';
 import { isRelevantChange } from '../../lib/sync/relevance';
-import { ChangeLog, messageSent, type UnreadSetting } from '../../test/support/change-events';
+import { ChangeLog, messageSent, type UnreadSetting } from '../../testkit/change-events';
 
 export interface RoomShape {
   rid: string;

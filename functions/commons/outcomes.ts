@@ -27,3 +27,10 @@ export const AUTHORIZER_OUTCOMES = Object.keys(AUTHORIZER_OUTCOME_SET) as Author
  *   with exactly one metric line.
  */
 export const SUCCESS_OUTCOMES = { handler: 'Ok', authorizer: 'Authorized' } as const satisfies { handler: OutcomeKind; authorizer: AuthorizerOutcome };
+
+/**
+ * The dimension sets (besides `service`) of a refusal's metric line (functions/commons/refusals.ts):
+ * `service` alone, which the outcome graphs and alarms read, by reason (lib/reasons.ts) and by the
+ * app's platform (lib/user-agent.ts). Both are bounded: a few dozen reasons, three platforms.
+ */
+export const REFUSAL_DIMENSIONS = [[], ['reason'], ['platform']] as const;

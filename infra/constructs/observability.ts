@@ -6,14 +6,30 @@
  */
 import { CfnOutput, Duration, type Stack, Validations } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, Dashboard, GraphWidget, type IAlarmAction, type IMetric, MathExpression, Metric, Stats, TextWidget, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  GraphWidgetView,
+  type IAlarmAction,
+  type IMetric,
+  MathExpression,
+  Metric,
+  Stats,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { type ITable, Operation } from 'aws-cdk-lib/aws-dynamodb';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { STATUS_BY_OUTCOME } from '../../functions/commons/http';
 import { AUTHORIZER_OUTCOMES, SUCCESS_OUTCOMES, type AuthorizerOutcome, type OutcomeKind } from '../../functions/commons/outcomes';
+import { QueryDefinition, QueryString } from 'aws-cdk-lib/aws-logs';
+import { outcomeOf, REASON_NAMES, type Reason } from '../../lib/reasons';
 import { BADGE_INDEX } from '../../lib/store/keys';
+import { PLATFORMS } from '../../lib/user-agent';
 import type { PushFunction } from './push-function';
 
 /** CloudWatch namespace and `service` dimension of the Powertools metrics both functions emit. */
@@ -38,6 +54,7 @@ export function addObservability(stack: Stack, options: ObservabilityOptions): I
   const alarmAction = options.alarmEmail ? createAlarmTopic(stack, options.alarmEmail) : undefined;
   createAlarms(stack, options, alarmAction);
   createDashboard(stack, options);
+  createSavedQueries(stack, options);
   return alarmAction;
 }
 
@@ -51,6 +68,14 @@ function createAlarmTopic(stack: Stack, email: string): IAlarmAction {
   new CfnOutput(stack, 'AlarmTopicArn', { value: topic.topicArn });
   return new SnsAction(topic);
 }
+
+/** The reasons a refusal or failure can have (every one but `ok`), each graphed as its outcome's metric with its `reason` dimension. */
+export const REFUSAL_REASONS = REASON_NAMES.filter((reason) => outcomeOf(reason) !== SUCCESS_OUTCOMES.handler);
+/** The outcomes refusals are counted under: one metric each, with `reason` and `platform` dimensions (functions/commons/refusals.ts). */
+const REFUSAL_OUTCOMES = [...new Set(REFUSAL_REASONS.map(outcomeOf))];
+
+/** Names of the saved Logs Insights queries (the console lists them under "Queries"). */
+export const SAVED_QUERY_NAMES = { timeline: "push.get/one user's timeline", byReason: 'push.get/refusals by reason, last hour' } as const;
 
 function powertoolsMetric(metricName: OutcomeKind | AuthorizerOutcome | 'ColdStart', dimensions: Record<string, string> = {}): Metric {
   return new Metric({
@@ -227,6 +252,7 @@ function createDashboard(stack: Stack, { api, table, authorizerFunction, handler
       left: AUTHORIZER_OUTCOME_METRICS.map((name) => (name === SUCCESS_OUTCOMES.authorizer ? authorizedMetric(authorizerFunction, minute) : powertoolsMetric(name))),
     }),
   );
+  dashboard.addWidgets(funnelWidget(api, handlerFunction), refusalsByReasonWidget(), refusalsByPlatformWidget());
   dashboard.addWidgets(
     new GraphWidget({
       title: 'Lambda duration (ms)',
@@ -283,4 +309,88 @@ function createDashboard(stack: Stack, { api, table, authorizerFunction, handler
       ),
     }),
   );
+}
+
+/**
+ * How far requests get, over the dashboard's time range: every request, those the authorizer let
+ * through (cached or not: the handler's invocations), then what is left after each refusal of the
+ * use case, down to the answered ones. The step between two bars is one refusal's count.
+ */
+function funnelWidget(api: RestApi, handler: PushFunction): GraphWidget {
+  const period = Duration.minutes(5);
+  const steps: [label: string, refusal: OutcomeKind][] = [
+    ['valid query', 'BadRequest'],
+    ['message found', 'MessageNotFound'],
+    ['room found', 'RoomNotFound'],
+    ['access allowed', 'NotAllowed'],
+    ['sender found', 'SenderNotFound'],
+  ];
+  const usingMetrics: Record<string, IMetric> = {
+    passed: handler.function.metricInvocations({ statistic: Stats.SUM, period }),
+    ...Object.fromEntries(steps.map(([, refusal], index) => [`refused${index}`, powertoolsMetric(refusal).with({ period })])),
+  };
+  const left: IMetric[] = [api.metricCount({ statistic: Stats.SUM, period, label: 'requests' }), new MathExpression({ label: 'logged in', expression: 'passed', usingMetrics, period })];
+  steps.forEach(([label], index) => {
+    const subtracted = steps.slice(0, index + 1).map((_, i) => `FILL(refused${i}, 0)`);
+    left.push(new MathExpression({ label, expression: ['passed', ...subtracted].join(' - '), usingMetrics, period }));
+  });
+  left.push(okMetric(handler, period));
+  return new GraphWidget({ title: 'Funnel: how far requests get', width: 8, view: GraphWidgetView.BAR, setPeriodToTimeRange: true, left });
+}
+
+/** Every refusal and failure by its reason (lib/reasons.ts), authorizer and handler together. */
+function refusalsByReasonWidget(): GraphWidget {
+  return new GraphWidget({
+    title: 'Refusals by reason (docs/operations.md)',
+    width: 8,
+    stacked: true,
+    left: REFUSAL_REASONS.map((reason: Reason) => powertoolsMetric(outcomeOf(reason), { reason }).with({ label: reason })),
+  });
+}
+
+/** Refusals and failures by the app's platform (from its User-Agent): one app's release breaking shows here first. */
+function refusalsByPlatformWidget(): GraphWidget {
+  const minute = Duration.minutes(1);
+  return new GraphWidget({
+    title: 'Refusals by platform',
+    width: 8,
+    stacked: true,
+    left: PLATFORMS.map((platform) => {
+      const ids = REFUSAL_OUTCOMES.map((_, index) => `${platform}${index}`);
+      return new MathExpression({
+        label: platform,
+        expression: ids.map((id) => `FILL(${id}, 0)`).join(' + '),
+        usingMetrics: Object.fromEntries(REFUSAL_OUTCOMES.map((outcome, index) => [ids[index], powertoolsMetric(outcome, { platform }).with({ period: minute })])),
+        period: minute,
+      });
+    }),
+  });
+}
+
+/**
+ * Logs Insights queries saved in the account (the console's "Queries" list), over both functions'
+ * log groups. Only refused and failed requests write lines, so a timeline shows what went wrong.
+ */
+function createSavedQueries(stack: Stack, { authorizerFunction, handlerFunction }: ObservabilityOptions): void {
+  const logGroups = [authorizerFunction.logGroup, handlerFunction.logGroup];
+  const refusalLines = 'message in ["refused", "failed"]';
+  new QueryDefinition(stack, 'UserTimelineQuery', {
+    queryDefinitionName: SAVED_QUERY_NAMES.timeline,
+    logGroups,
+    queryString: new QueryString({
+      fields: ['@timestamp', 'reason', 'messageId', 'latencyMs', 'platform', 'version', 'errorName', '@log'],
+      filterStatements: [refusalLines, 'userId = "REPLACE-WITH-USER-ID"'],
+      sort: '@timestamp desc',
+      limit: 200,
+    }),
+  });
+  new QueryDefinition(stack, 'RefusalsByReasonQuery', {
+    queryDefinitionName: SAVED_QUERY_NAMES.byReason,
+    logGroups,
+    queryString: new QueryString({
+      filterStatements: [refusalLines],
+      stats: 'count(*) as requests, count_distinct(userId) as users, pct(latencyMs, 90) as p90LatencyMs by reason, platform',
+      sort: 'requests desc',
+    }),
+  });
 }

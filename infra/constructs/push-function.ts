@@ -78,16 +78,18 @@ export class PushFunction extends Construct {
   readonly function: NodejsFunction;
   /** Callers add their data-access statements here. */
   readonly role: Role;
+  /** Where the function's lines go (the saved Logs Insights queries read it). */
+  readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: PushFunctionProps) {
     super(scope, id);
 
     // Created here rather than by Lambda on first write, so it has a retention and is removed
     // with the stack (log data is operational; the table is what is retained).
-    const logGroup = new LogGroup(this, 'LogGroup', {
+    const logGroup = (this.logGroup = new LogGroup(this, 'LogGroup', {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
-    });
+    }));
 
     // An own role instead of the default one, whose AWSLambdaBasicExecutionRole managed policy
     // may create and write any log group: this one may write to its own log group only.

@@ -5,10 +5,9 @@
  */
 import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, type ITable, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { AccessNeeds } from '../../lib/store/access-needs';
 import { TABLE_SCHEMA } from '../../lib/store/table-schema';
-import type { PushFunction } from './push-function';
 
 export interface PushTableOptions {
   /** Use this existing table (same key design) instead of creating one. */
@@ -21,11 +20,11 @@ export function addPushTable(stack: Stack, options: PushTableOptions): ITable {
   return options.existingTableName ? Table.fromTableName(stack, 'Table', options.existingTableName) : createTable(stack, options.removalPolicy, options.deletionProtection);
 }
 
-/** Exactly the actions the function's store calls need (lib/store/access-needs.ts), table and indexes apart. */
-export function grantStoreAccess(table: ITable, fn: PushFunction, needs: AccessNeeds): void {
-  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: needs.table.map((action) => `dynamodb:${action}`), resources: [table.tableArn] }));
+/** Exactly the actions the role's store calls need (lib/store/access-needs.ts), table and indexes apart. */
+export function grantStoreAccess(table: ITable, role: IRole, needs: AccessNeeds): void {
+  role.addToPrincipalPolicy(new PolicyStatement({ actions: needs.table.map((action) => `dynamodb:${action}`), resources: [table.tableArn] }));
   for (const [indexName, actions] of Object.entries(needs.indexes)) {
-    fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: actions.map((action) => `dynamodb:${action}`), resources: [`${table.tableArn}/index/${indexName}`] }));
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: actions.map((action) => `dynamodb:${action}`), resources: [`${table.tableArn}/index/${indexName}`] }));
   }
 }
 

@@ -5,7 +5,8 @@
  * - One task, never two: `maxHealthyPercent: 100` stops the old task (SIGTERM: it finishes, checkpoints
  *   and releases its lease) before the new one starts; the lease item guards against overlap anyway.
  * - The MongoDB URI comes from Secrets Manager as the MONGO_URL variable, never from a parameter.
- * - The task role may do exactly what the relay and the apply path do on the table, nothing else.
+ * - The task role may do exactly what the relay and the apply path do on the table (ACCESS_NEEDS.relay
+ *   in lib/store/access-needs.ts), nothing else.
  * - Alarms: lag, checkpoint age (also when the relay stops reporting), dead letters, write throttling.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -14,19 +15,12 @@ import { Alarm, ComparisonOperator, type IAlarmAction, Metric, Stats, TreatMissi
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { FlowLogDestination, GatewayVpcEndpointAwsService, type IVpc, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Cluster, ContainerImage, ContainerInsights, CpuArchitecture, FargateService, FargateTaskDefinition, LogDrivers, OperatingSystemFamily, Secret as EcsSecret } from 'aws-cdk-lib/aws-ecs';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { grantStoreAccess } from './push-table';
+import { ACCESS_NEEDS } from '../../lib/store/access-needs';
 import { RELAY_METRIC, RELAY_METRICS_NAMESPACE, RELAY_SERVICE_NAME } from '../../lib/sync/relay/metrics';
-
-/**
- * Everything the relay sends to the table: PutItem (versioned item writes and tombstones of the
- * apply path, dead letters), UpdateItem (lease and checkpoint), GetItem/BatchGetItem (consistent
- * reads that resolve deletes and logins, the relay's state, settings), Query (a user's tokens).
- * No index, no BatchWriteItem, no DeleteItem: deletes are tombstones.
- */
-export const SYNC_RELAY_TABLE_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
 
 export interface SyncRelayProps {
   table: ITable;
@@ -72,7 +66,7 @@ export class SyncRelay extends Construct {
       // Time to finish the changes in flight and write the checkpoint after SIGTERM.
       stopTimeout: Duration.seconds(60),
     });
-    taskDefinition.taskRole.addToPrincipalPolicy(new PolicyStatement({ actions: SYNC_RELAY_TABLE_ACTIONS, resources: [props.table.tableArn] }));
+    grantStoreAccess(props.table, taskDefinition.taskRole, ACCESS_NEEDS.relay);
 
     this.service = new FargateService(this, 'Service', {
       cluster,

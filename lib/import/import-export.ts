@@ -9,15 +9,13 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImportError } from '../errors';
 import type { DynamoStore } from '../store/dynamo-store';
-import { COLLECTIONS, importItemsForDocument, InvalidDocument, type Collection, type Item, type MappingContext } from '../store/items';
+import { COLLECTIONS, importItemsForDocument, InvalidDocument, LOAD_ORDER, type Collection, type Item } from '../store/items';
 import { collectionOfKey, isPointerKey, TOKEN_SK_PREFIX, type Key } from '../store/keys';
 import { IMPORT_VERSION } from '../sync/change-event';
-import { DEFAULT_SETTINGS, missingIdentitySettings, resolveSettings, type SettingId } from '../settings';
+import { missingIdentitySettings, type SettingId } from '../settings';
 import { readExport } from './export-reader';
 import { ExportKeys } from './export-keys';
 
-/** Settings first: the login expiration decides the tokens' TTL. */
-const IMPORT_ORDER: Collection[] = ['rocketchat_settings', ...COLLECTIONS.filter((collection) => collection !== 'rocketchat_settings')];
 const DOCS_PER_WRITE = 200;
 /** Write batches in flight at once: DynamoDB answers each in milliseconds, so a few overlap well. */
 const WRITES_IN_FLIGHT = 4;
@@ -55,24 +53,28 @@ export async function importExport(store: DynamoStore, dir: string, options: Imp
     options.onWarning?.(message);
   };
   const files = await presentFiles(dir, warn);
-  const { summary, context, exportedKeys, identity } = await checkExport(dir, files, options);
+  const { summary, exportedKeys, identity } = await checkExport(dir, files, options);
   missingIdentitySettings(identity).forEach(warn);
   summary.warnings = warnings;
   if (!options.dryRun) {
     await options.beforeWrite?.();
-    for (const collection of IMPORT_ORDER) {
+    for (const collection of LOAD_ORDER) {
       if (files.has(collection)) {
-        await writeCollection(store, dir, collection, summary.documents[collection]!.read, context, options);
+        await writeCollection(store, dir, collection, summary.documents[collection]!.read, options);
       }
     }
   }
   if (options.prune) {
     summary.pruned = await prune(store, files, exportedKeys, options.dryRun === true);
   }
+  if (!options.dryRun) {
+    // Settings and permissions may have changed: running handlers re-read them on their next request.
+    await store.touchConfigStamp(IMPORT_VERSION);
+  }
   return summary;
 }
 
-async function writeCollection(store: DynamoStore, dir: string, collection: Collection, total: number, context: MappingContext, options: ImportOptions): Promise<void> {
+async function writeCollection(store: DynamoStore, dir: string, collection: Collection, total: number, options: ImportOptions): Promise<void> {
   let written = 0;
   let items: Item[] = [];
   let docs = 0;
@@ -98,7 +100,7 @@ async function writeCollection(store: DynamoStore, dir: string, collection: Coll
     if (failure) throw failure.error;
   };
   for await (const { doc } of readExport(join(dir, `${collection}.json`))) {
-    items.push(...importItemsForDocument(collection, doc, context, IMPORT_VERSION).items);
+    items.push(...importItemsForDocument(collection, doc, IMPORT_VERSION).items);
     if (++docs >= DOCS_PER_WRITE) await flush();
   }
   if (docs > 0) await flush();
@@ -143,16 +145,11 @@ const encodeWhere = (collection: Collection, line: number) => line * COLLECTIONS
 const decodeWhere = (where: number) => `${COLLECTIONS[where % COLLECTIONS.length]}.json:${Math.floor(where / COLLECTIONS.length)}`;
 
 /** The read-only first pass: parses, maps and counts everything, and finds duplicates. */
-async function checkExport(
-  dir: string,
-  files: Set<Collection>,
-  options: ImportOptions,
-): Promise<{ summary: ImportSummary; context: MappingContext; exportedKeys: ExportKeys; identity: Partial<Record<SettingId, unknown>> }> {
+async function checkExport(dir: string, files: Set<Collection>, options: ImportOptions): Promise<{ summary: ImportSummary; exportedKeys: ExportKeys; identity: Partial<Record<SettingId, unknown>> }> {
   const summary: ImportSummary = { items: {}, documents: {}, warnings: [] };
   const identity: Partial<Record<SettingId, unknown>> = {};
-  const context: MappingContext = { loginExpirationDays: DEFAULT_SETTINGS.loginExpirationDays };
   const exportedKeys = new ExportKeys();
-  for (const collection of IMPORT_ORDER) {
+  for (const collection of LOAD_ORDER) {
     if (!files.has(collection)) continue;
     const counts = { read: 0, skipped: 0 };
     summary.documents[collection] = counts;
@@ -162,7 +159,7 @@ async function checkExport(
       if (++counts.read % CHECK_PROGRESS_EVERY === 0) options.onCheckProgress?.(collection, counts.read, false);
       let mapped;
       try {
-        mapped = importItemsForDocument(collection, doc, context, IMPORT_VERSION);
+        mapped = importItemsForDocument(collection, doc, IMPORT_VERSION);
       } catch (error) {
         throw error instanceof InvalidDocument ? new ImportError(where, error.message) : error;
       }
@@ -180,16 +177,13 @@ async function checkExport(
         const entity = item.sk.startsWith(TOKEN_SK_PREFIX) ? 'token' : item.sk === 'TEAM' ? 'team' : mapped.entity;
         summary.items[entity] = (summary.items[entity] ?? 0) + 1;
       }
-      if (collection === 'rocketchat_settings' && doc._id === 'Accounts_LoginExpiration') {
-        context.loginExpirationDays = resolveSettings({ Accounts_LoginExpiration: doc.value }).loginExpirationDays;
-      }
       if (collection === 'rocketchat_settings' && (doc._id === 'uniqueID' || doc._id === 'Site_Url')) {
         identity[doc._id] = doc.value;
       }
     }
     options.onCheckProgress?.(collection, counts.read, true);
   }
-  return { summary, context, exportedKeys, identity };
+  return { summary, exportedKeys, identity };
 }
 
 /**
@@ -198,7 +192,7 @@ async function checkExport(
  * Items of collections absent from the export, and items no collection owns, are never touched.
  */
 async function prune(store: DynamoStore, present: Set<Collection>, exportedKeys: ExportKeys, dryRun: boolean): Promise<Record<string, number>> {
-  const pruned: Record<string, number> = Object.fromEntries(IMPORT_ORDER.filter((collection) => present.has(collection)).map((collection) => [collection, 0]));
+  const pruned: Record<string, number> = Object.fromEntries(LOAD_ORDER.filter((collection) => present.has(collection)).map((collection) => [collection, 0]));
   for await (const page of store.scanKeys()) {
     const gone = page.filter((key) => {
       const collection = collectionOfKey(key);

@@ -1,8 +1,9 @@
 /**
- * The DynamoDB actions each function's store calls need, on the table itself and on its indexes.
- * The CDK stack grants exactly these (grantStoreAccess in infra/constructs/push-table.ts); test/contract/iam.test.ts sends
- * the integration scenarios through the real functions and checks every request against the
- * synthesized policies, so a store call without its action here fails there.
+ * The DynamoDB actions each component's store calls need, on the table itself and on its indexes.
+ * The CDK stack grants exactly these (grantStoreAccess in infra/constructs/push-table.ts) to the
+ * functions' roles and to the relay's task role. test/contract/iam.test.ts sends the integration
+ * scenarios through the real functions, and test/integration/relay.test.ts runs the real relay,
+ * checking every request against these, so a store call without its action here fails there.
  */
 import { BADGE_INDEX } from './keys';
 
@@ -17,13 +18,19 @@ export interface AccessNeeds {
 
 export type PushFunctionName = 'authorizer' | 'handler';
 
-export const ACCESS_NEEDS: Record<PushFunctionName, AccessNeeds> = {
-  // DynamoStore.loginFacts: a GetItem of the token item, or one BatchGetItem of it and the login
-  // expiration setting when that is not cached.
-  authorizer: { table: ['BatchGetItem', 'GetItem'], indexes: {} },
+export const ACCESS_NEEDS: Record<PushFunctionName | 'relay', AccessNeeds> = {
+  // DynamoStore.loginFacts: one BatchGetItem of the token item and the login expiration setting.
+  authorizer: { table: ['BatchGetItem'], indexes: {} },
   // message (GetItem), messageContext (BatchGetItem), access facts (GetItem/BatchGetItem), and the
-  // badge: a Query on the sparse badge index, nothing else reads an index.
-  handler: { table: ['BatchGetItem', 'GetItem', 'Query'], indexes: { [BADGE_INDEX]: ['Query'] } },
+  // badge: a Query on the sparse badge index. No Query on the table: that would let the handler
+  // list any partition, a user's token items included.
+  handler: { table: ['BatchGetItem', 'GetItem'], indexes: { [BADGE_INDEX]: ['Query'] } },
+  // The live-sync relay (infra/constructs/sync-relay.ts): PutItem (versioned item writes and
+  // tombstones of the apply path, dead letters), UpdateItem (lease and checkpoint), GetItem and
+  // BatchGetItem (consistent reads that resolve deletes and logins, its own state, settings), Query
+  // (a user's tokens), Scan (after a snapshot: every item's key and version, to remove what MongoDB
+  // no longer has). No index, no BatchWriteItem, no DeleteItem: deletes are tombstones.
+  relay: { table: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem'], indexes: {} },
 };
 
 /** `dynamodb:GetItem` for the SDK's `GetItemCommand` (the document client's `GetCommand` sends that too). */

@@ -1,9 +1,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
+/**
+ * How every client reaches a local engine (`endpoint` set): one fixed region and access key,
+ * whatever the environment says. DynamoDB Local without -sharedDb keeps one database per access
+ * key and region, so this is what makes the API, the import and the sync meet in one database.
+ */
+export const LOCAL_ENGINE_ACCESS = { region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } as const;
+
 export interface ClientOptions {
-  /** Unset: the SDK's default chain (AWS_REGION, the profile's region). */
+  /** Unset: the SDK's default chain (AWS_REGION, the profile's region). Ignored with `endpoint`. */
   region?: string;
   endpoint?: string;
+  /** The AWS profile for credentials and region (the SDK's `profile`); unset: AWS_PROFILE, else default. */
+  profile?: string;
   /**
    * For the operator's tools (import), which have no API Gateway deadline and must not fail a long
    * run on one slow answer: longer timeouts and more retries than the Lambda defaults below.
@@ -24,15 +33,16 @@ export interface ClientOptions {
  * `throwOnRequestTimeout`: without it the SDK only logs a warning when `requestTimeout` passes and
  * keeps waiting (up to its 300 s socket timeout).
  */
-export function createClient({ region, endpoint, patient = false, requestTimeoutMs = 1000 }: ClientOptions): DynamoDBClient {
+export function createClient({ region, endpoint, profile, patient = false, requestTimeoutMs = 1000 }: ClientOptions): DynamoDBClient {
   return new DynamoDBClient({
     ...(region ? { region } : {}),
+    ...(profile ? { profile } : {}),
     endpoint,
     maxAttempts: patient ? 10 : 3,
     requestHandler: patient
       ? { connectionTimeout: 5000, requestTimeout: 60_000, throwOnRequestTimeout: true }
       : { connectionTimeout: 500, requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true },
-    // A local engine accepts any credentials; real AWS uses the default provider chain.
-    ...(endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    // A local engine accepts any credentials, but keys its databases by them; real AWS uses the default provider chain.
+    ...(endpoint ? { region: LOCAL_ENGINE_ACCESS.region, credentials: { ...LOCAL_ENGINE_ACCESS.credentials } } : {}),
   });
 }

@@ -18,8 +18,10 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AuthUser, StoredLoginToken } from '../auth';
 import type { Message, Room, Subscription, TeamFacts } from '../domain';
 import type { DeploymentConfig, MessageContext, PushGetStore } from '../push-get';
+import type { MessageAbsence } from '../reasons';
 import { resolvePermissions, resolveSettings, PERMISSION_IDS, SETTING_IDS, type PermissionId, type SettingId } from '../settings';
-import { LOGIN_EXPIRATION_KEY, PERMISSION_KEYS, SETTING_KEYS } from './config-keys';
+import { randomUUID } from 'node:crypto';
+import { CONFIG_STAMP_KEY, LOGIN_EXPIRATION_KEY, PERMISSION_KEYS, SETTING_KEYS } from './config-keys';
 import { toAuthUser, toLoginToken, toMessage, toRoom, toSender, toSubscription, toTeam, type Item } from './items';
 import type { ConditionalWrite, SyncStore } from '../sync/apply';
 import type { Version } from '../sync/change-event';
@@ -27,7 +29,10 @@ import { BADGE_INDEX, BADGE_INDEX_KEY, isStorableKey, keys, TOKEN_SK_PREFIX, TOM
 
 export interface StoreOptions {
   tableName: string;
-  /** How long settings and permissions are reused before they are read again. */
+  /**
+   * The longest settings and permissions are reused while the configuration stamp stays the same
+   * (a backstop for tables whose writers do not stamp; a changed stamp re-reads them at once).
+   */
   configCacheMs?: number;
   now?: () => number;
 }
@@ -35,7 +40,15 @@ export interface StoreOptions {
 export interface LoginFacts {
   user?: AuthUser;
   token?: StoredLoginToken;
+  /** No token item, but its tombstone: the token was removed (logged out). Read with the token item, at no extra cost. */
+  tokenRevoked: boolean;
   loginExpirationDays: number;
+}
+
+/** An item's key, the version of the change that last wrote it (none: written before versions existed), and whether it is a tombstone. */
+export interface StoredVersion extends Key {
+  version?: Version;
+  deleted: boolean;
 }
 
 /** The low-level client, or a document client (the import's and the tools'), which sends low-level commands unchanged. */
@@ -91,9 +104,7 @@ export class DynamoStore implements PushGetStore, SyncStore {
   private readonly cacheMs: number;
   private readonly now: () => number;
   private readonly db: DynamoDBClient;
-  private cachedConfig?: { config: DeploymentConfig; loadedAt: number };
-  /** The authorizer's only setting, cached on its own: its cold read is 2 keys (token, setting), not 19 (token, every setting and permission). */
-  private cachedLoginExpiration?: { days: number; loadedAt: number };
+  private cachedConfig?: { config: DeploymentConfig; loadedAt: number; stamp: unknown };
 
   constructor(client: StoreClient, options: StoreOptions) {
     // A document client shares the low-level client's configuration and middleware stack.
@@ -106,51 +117,64 @@ export class DynamoStore implements PushGetStore, SyncStore {
   // ---- reads: authorizer ----
 
   /**
-   * One request: a GetItem of the presented token's item, which carries the account's login
-   * fields (active, roles, username, language); when the login expiration is not cached, one
-   * BatchGetItem of the token item and that one setting (the authorizer reads nothing else).
+   * One request: a BatchGetItem of the presented token's item, which carries the account's login
+   * fields (active, roles, username, language), and the login expiration setting, read every time
+   * so that a changed setting applies to the next login check, as in Rocket.Chat.
    */
   async loginFacts(userId: string, hashedToken: string): Promise<LoginFacts> {
     const tokenKey = keys.token(userId, hashedToken);
-    const cachedDays = this.freshLoginExpirationDays();
-    const found = await this.batchGet(cachedDays === undefined ? [tokenKey, LOGIN_EXPIRATION_KEY] : [tokenKey]);
-    const token = found.get(keyString(tokenKey));
+    if (!isStorableKey(tokenKey)) {
+      // No stored token has such a key (a hostile id): refused without a request.
+      return { tokenRevoked: false, loginExpirationDays: resolveSettings({}).loginExpirationDays };
+    }
+    // The setting is read with the token on every call (one request either way), so a changed
+    // expiration decides the very next login check, as in Rocket.Chat.
+    const found = await this.batchGet([tokenKey, LOGIN_EXPIRATION_KEY], { withTombstones: true });
+    const item = found.get(keyString(tokenKey));
+    const revoked = isTombstone(item);
+    const token = revoked ? undefined : item;
     return {
       user: token && toAuthUser(userId, token),
       token: token && toLoginToken(token),
-      loginExpirationDays: cachedDays ?? this.cacheLoginExpiration(found),
+      tokenRevoked: revoked,
+      loginExpirationDays: loginExpirationOf(found),
     };
   }
 
-  /** Rocket.Chat's `Accounts_LoginExpiration` in days (one GetItem when not cached). */
+  /** Whether the user's item exists: asked only after a refusal, to tell an unknown user from an unknown token. */
+  async userExists(userId: string): Promise<boolean> {
+    return (await this.getItem(keys.user(userId))) !== undefined;
+  }
+
+  /** Rocket.Chat's `Accounts_LoginExpiration` in days (one GetItem). */
   async loginExpirationDays(): Promise<number> {
-    return this.freshLoginExpirationDays() ?? this.cacheLoginExpiration(await this.batchGet([LOGIN_EXPIRATION_KEY]));
-  }
-
-  private freshLoginExpirationDays(): number | undefined {
-    const now = this.now();
-    if (this.cachedConfig && now - this.cachedConfig.loadedAt < this.cacheMs) return this.cachedConfig.config.settings.loginExpirationDays;
-    if (this.cachedLoginExpiration && now - this.cachedLoginExpiration.loadedAt < this.cacheMs) return this.cachedLoginExpiration.days;
-    return undefined;
-  }
-
-  private cacheLoginExpiration(found: Map<string, Record<string, unknown>>): number {
-    const days = resolveSettings({ Accounts_LoginExpiration: found.get(keyString(LOGIN_EXPIRATION_KEY))?.value }).loginExpirationDays;
-    this.cachedLoginExpiration = { days, loadedAt: this.now() };
-    return days;
+    return loginExpirationOf(await this.batchGet([LOGIN_EXPIRATION_KEY]));
   }
 
   // ---- reads: handler ----
 
-  /** Strongly consistent: the push arrives right after the message was written. */
+  /**
+   * Strongly consistent: the push arrives right after the message was written. The same one
+   * GetItem tells a message never stored from a deleted one (its tombstone) and a hidden one.
+   */
+  async findMessage(messageId: string): Promise<Message | { absent: MessageAbsence }> {
+    const item = await this.getItem(keys.message(messageId), true, true);
+    if (!item) return { absent: 'message-unknown' };
+    if (isTombstone(item)) return { absent: 'message-deleted' };
+    return toMessage(messageId, item) ?? { absent: 'message-hidden' };
+  }
+
+  /** The message, or undefined when missing, deleted or hidden. */
   async message(messageId: string): Promise<Message | undefined> {
-    const item = await this.getItem(keys.message(messageId), true);
-    return item && toMessage(messageId, item);
+    const found = await this.findMessage(messageId);
+    return 'absent' in found ? undefined : found;
   }
 
   /**
    * The second and last sequential step of a request: one BatchGetItem (room, the receiver's
-   * subscription, the sender, settings when not cached) in parallel with the badge query.
+   * subscription, the sender, the configuration stamp, and settings and permissions when not
+   * cached) in parallel with the badge query. Only a request that finds the stamp changed since
+   * its cached copy takes a third step, to read them again.
    */
   async messageContext(message: Message, receiverId: string, senderId: string | undefined): Promise<MessageContext> {
     const roomKey = keys.room(message.rid);
@@ -248,6 +272,31 @@ export class DynamoStore implements PushGetStore, SyncStore {
     } while (startKey);
   }
 
+  /**
+   * Every item's key, version and tombstone mark, a page at a time (one Scan, billed like
+   * `scanKeys`): what a snapshot's reconciliation compares with the snapshot's start. Eventually
+   * consistent: every write it leads to is conditional on the version, so a stale page cannot undo
+   * a newer write.
+   */
+  async *scanVersions(): AsyncGenerator<StoredVersion[]> {
+    let startKey: Attributes | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          ProjectionExpression: 'pk, sk, #v, #deleted',
+          ExpressionAttributeNames: { '#v': VERSION_ATTRIBUTE, '#deleted': TOMBSTONE_ATTRIBUTE },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      yield (page.Items ?? []).map((attributes) => {
+        const item = fromAttributes(attributes);
+        return { pk: String(item.pk), sk: String(item.sk), version: typeof item[VERSION_ATTRIBUTE] === 'string' ? item[VERSION_ATTRIBUTE] : undefined, deleted: isTombstone(item) };
+      });
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
   /** Strongly consistent, tombstones included. */
   async rawItem(key: Key): Promise<Record<string, unknown> | undefined> {
     return this.getItem(key, true, true);
@@ -263,6 +312,15 @@ export class DynamoStore implements PushGetStore, SyncStore {
   /** The item replaced by a tombstone that DynamoDB's TTL removes after `expiresAtSeconds`. */
   async tombstoneIfNewer(key: Key, version: Version, expiresAtSeconds: number): Promise<ConditionalWrite> {
     return this.conditionalPut({ pk: key.pk, sk: key.sk, [VERSION_ATTRIBUTE]: version, [TOMBSTONE_ATTRIBUTE]: true, [TTL_ATTRIBUTE]: expiresAtSeconds }, version);
+  }
+
+  /**
+   * One PutItem: a new configuration stamp, after a setting or permission item was written, so that
+   * every handler re-reads them on its next request. Unconditional: changes of different settings
+   * may be applied in any order, and each must be seen.
+   */
+  async touchConfigStamp(version: Version): Promise<void> {
+    await this.db.send(new PutItemCommand({ TableName: this.table, Item: toAttributes({ ...CONFIG_STAMP_KEY, stamp: `${version}/${randomUUID()}` }) }));
   }
 
   /** A user's token items, tombstones included, in one strongly consistent Query. */
@@ -310,13 +368,27 @@ export class DynamoStore implements PushGetStore, SyncStore {
     return found;
   }
 
-  /** Adds settings and permissions to the batch when the cached copy is missing or stale. */
+  /**
+   * Adds the configuration stamp to the batch, and settings and permissions when the cached copy is
+   * missing or older than the cache bound. A stamp that differs from the cached copy's means a
+   * change since: they are read again, strongly consistent, after the stamp (so the copy is at
+   * least as new as the stamp it is kept under).
+   */
   private async batchGetWithConfig(wanted: Key[]): Promise<{ found: Map<string, Record<string, unknown>>; config: DeploymentConfig }> {
     const cached = this.cachedConfig;
     if (cached && this.now() - cached.loadedAt < this.cacheMs) {
-      return { found: await this.batchGet(wanted), config: cached.config };
+      const found = await this.batchGet([...wanted, CONFIG_STAMP_KEY]);
+      const stamp = found.get(keyString(CONFIG_STAMP_KEY))?.stamp;
+      if (stamp === cached.stamp) {
+        return { found, config: cached.config };
+      }
+      return { found, config: this.cacheConfig(await this.batchGet([...SETTING_KEYS, ...PERMISSION_KEYS], { consistentRead: true }), stamp) };
     }
-    const found = await this.batchGet([...wanted, ...SETTING_KEYS, ...PERMISSION_KEYS]);
+    const found = await this.batchGet([...wanted, ...SETTING_KEYS, ...PERMISSION_KEYS, CONFIG_STAMP_KEY]);
+    return { found, config: this.cacheConfig(found, found.get(keyString(CONFIG_STAMP_KEY))?.stamp) };
+  }
+
+  private cacheConfig(found: Map<string, Record<string, unknown>>, stamp: unknown): DeploymentConfig {
     const settingValues: Partial<Record<SettingId, unknown>> = {};
     SETTING_IDS.forEach((id, index) => {
       settingValues[id] = found.get(keyString(SETTING_KEYS[index]!))?.value;
@@ -329,8 +401,8 @@ export class DynamoStore implements PushGetStore, SyncStore {
       }
     });
     const config = { settings: resolveSettings(settingValues), permissions: resolvePermissions(permissionRoles) };
-    this.cachedConfig = { config, loadedAt: this.now() };
-    return { found, config };
+    this.cachedConfig = { config, loadedAt: this.now(), stamp };
+    return config;
   }
 
   /**
@@ -348,11 +420,11 @@ export class DynamoStore implements PushGetStore, SyncStore {
   }
 
   /** Items by key (unstorable keys are not found); a single key is a GetItem, which answers faster than a batch of one. */
-  private async batchGet(keysWanted: Key[]): Promise<Map<string, Record<string, unknown>>> {
+  private async batchGet(keysWanted: Key[], { consistentRead = false, withTombstones = false } = {}): Promise<Map<string, Record<string, unknown>>> {
     const found = new Map<string, Record<string, unknown>>();
     const wanted = keysWanted.filter(isStorableKey);
     if (wanted.length === 1) {
-      const item = await this.getItem(wanted[0]!);
+      const item = await this.getItem(wanted[0]!, consistentRead, withTombstones);
       if (item) found.set(keyString(wanted[0]!), item);
       return found;
     }
@@ -363,10 +435,10 @@ export class DynamoStore implements PushGetStore, SyncStore {
           throw new Error('BatchGetItem left keys unprocessed after retries');
         }
         await backoff(attempt);
-        const result = await this.db.send(new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: pending } } }));
+        const result = await this.db.send(new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: consistentRead } } }));
         for (const attributes of result.Responses?.[this.table] ?? []) {
           const item = fromAttributes(attributes);
-          if (!isTombstone(item)) found.set(keyString(item as unknown as Key), item);
+          if (withTombstones || !isTombstone(item)) found.set(keyString(item as unknown as Key), item);
         }
         pending = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
       }
@@ -402,4 +474,10 @@ function backoff(attempt: number): Promise<void> {
   }
   const delay = Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
   return new Promise((resolve) => setTimeout(resolve, delay));
+}
+
+/** `Accounts_LoginExpiration` in days from a read that asked for it (a tombstoned setting: the default). */
+function loginExpirationOf(found: Map<string, Record<string, unknown>>): number {
+  const setting = found.get(keyString(LOGIN_EXPIRATION_KEY));
+  return resolveSettings({ Accounts_LoginExpiration: isTombstone(setting) ? undefined : setting?.value }).loginExpirationDays;
 }

@@ -3,12 +3,12 @@
  * Only what push.get reads is kept, except for messages, which are returned whole.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { loginTokenExpiresAt, type AuthUser, type StoredLoginToken } from '../auth';
+import type { AuthUser, StoredLoginToken } from '../auth';
 import type { Message, Room, Sender, Subscription, Team } from '../domain';
 import type { Json } from '../ejson';
 import { parseIsoDateTime } from '../iso-date';
-import { isPermissionId, isSettingId } from '../settings';
-import { BADGE_INDEX_KEY, documentPointerKey, isStorableKey, keys, SUB_ID_INDEX_KEY, subscriptionPointerKey, TTL_ATTRIBUTE, VERSION_ATTRIBUTE, type Key, type PointedCollection } from './keys';
+import { isPermissionId, isStoredSettingId } from '../settings';
+import { BADGE_INDEX_KEY, documentPointerKey, isStorableKey, keys, subscriptionPointerKey, VERSION_ATTRIBUTE, type Key, type PointedCollection } from './keys';
 
 export const COLLECTIONS = [
   'users',
@@ -23,6 +23,12 @@ export const COLLECTIONS = [
   'rocketchat_livechat_department_agents',
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];
+
+/**
+ * The order the import and the relay's snapshot load the collections in: settings first, since
+ * the login expiration decides the tokens' TTL. Derived from COLLECTIONS, so neither can miss one.
+ */
+export const LOAD_ORDER: readonly Collection[] = ['rocketchat_settings', ...COLLECTIONS.filter((collection) => collection !== 'rocketchat_settings')];
 
 export type Document = { [key: string]: Json };
 export type Item = Key & Record<string, unknown>;
@@ -40,26 +46,22 @@ export interface DocumentItems {
   items: Item[];
 }
 
-export interface MappingContext {
-  loginExpirationDays: number;
-}
-
-export function itemsForDocument(collection: Collection, doc: Document, context: MappingContext): DocumentItems {
+export function itemsForDocument(collection: Collection, doc: Document): DocumentItems {
   const id = doc._id;
   if (typeof id !== 'string' || id === '') {
     throw new InvalidDocument('document has no string _id');
   }
-  const mapped = mapDocument(collection, id, doc, context);
+  const mapped = mapDocument(collection, id, doc);
   if (!mapped.items.every(isStorableKey) || (collection === 'rocketchat_message' && !isStorableKey(keys.room(String(doc.rid))))) {
     throw new InvalidDocument('an id is too long to be a DynamoDB key');
   }
   return mapped;
 }
 
-function mapDocument(collection: Collection, id: string, doc: Document, context: MappingContext): DocumentItems {
+function mapDocument(collection: Collection, id: string, doc: Document): DocumentItems {
   switch (collection) {
     case 'users':
-      return { entity: 'user', items: userItems(id, doc, context) };
+      return { entity: 'user', items: userItems(id, doc) };
     case 'rocketchat_room':
       return { entity: 'room', items: roomItems(id, doc) };
     case 'rocketchat_subscription':
@@ -67,7 +69,7 @@ function mapDocument(collection: Collection, id: string, doc: Document, context:
     case 'rocketchat_message':
       return { entity: 'message', items: [messageItem(id, doc)] };
     case 'rocketchat_settings':
-      return isSettingId(id) ? { entity: 'setting', items: [{ ...keys.setting(id), value: doc.value ?? null }] } : { items: [] };
+      return isStoredSettingId(id) ? { entity: 'setting', items: [{ ...keys.setting(id), value: doc.value ?? null }] } : { items: [] };
     case 'rocketchat_permissions':
       return isPermissionId(id) ? { entity: 'permission', items: [{ ...keys.permission(id), roles: stringList(doc.roles, 'roles') }] } : { items: [] };
     case 'rocketchat_team':
@@ -79,7 +81,7 @@ function mapDocument(collection: Collection, id: string, doc: Document, context:
   }
 }
 
-function userItems(id: string, doc: Document, context: MappingContext): Item[] {
+function userItems(id: string, doc: Document): Item[] {
   // What the authorizer needs travels on every token item too, so that a login check is one
   // GetItem; user and tokens come from the same document, so they are written together.
   const account = {
@@ -91,7 +93,7 @@ function userItems(id: string, doc: Document, context: MappingContext): Item[] {
   const user: Item = { ...keys.user(id), ...account, name: optionalString(doc.name, 'name') };
   // A token listed twice is one item (a batch may not write the same key twice).
   const tokens = new Map(loginTokens(doc).map((token) => [token.hashedToken, token]));
-  return [user, ...[...tokens.values()].map((token) => ({ ...tokenItem(id, token, context), ...account }))];
+  return [user, ...[...tokens.values()].map((token) => ({ ...tokenItem(id, token), ...account }))];
 }
 
 function loginTokens(doc: Document): StoredLoginToken[] {
@@ -124,14 +126,19 @@ function loginTokens(doc: Document): StoredLoginToken[] {
   });
 }
 
-function tokenItem(userId: string, token: StoredLoginToken, { loginExpirationDays }: MappingContext): Item {
+/**
+ * No DynamoDB TTL on a live token: Rocket.Chat applies Accounts_LoginExpiration live and accepts
+ * any positive number of days, so an expiry computed at write time would delete a token that a
+ * later, longer setting keeps valid, and no finite bound is safe. The authorizer decides expiry at
+ * read time from the current setting; Rocket.Chat (Meteor's token expiry job) pulls expired
+ * tokens from the user document, and the sync tombstones them like any logout.
+ */
+function tokenItem(userId: string, token: StoredLoginToken): Item {
   return {
     ...keys.token(userId, token.hashedToken),
     hashedToken: token.hashedToken,
     when: token.when,
     personalAccessToken: token.personalAccessToken,
-    // DynamoDB's TTL (epoch seconds) sweeps expired login tokens; the authorizer checks expiry itself.
-    [TTL_ATTRIBUTE]: token.personalAccessToken || token.when === undefined ? undefined : Math.ceil(loginTokenExpiresAt(token.when, loginExpirationDays) / 1000),
   };
 }
 
@@ -179,13 +186,13 @@ function subscriptionItem(id: string, doc: Document): Item {
   const archived = doc.archived === true;
   return {
     ...keys.subscription(userId, rid),
-    [SUB_ID_INDEX_KEY]: id,
     rid,
     name: optionalString(doc.name, 'name'),
     fname: optionalString(doc.fname, 'fname'),
     unread,
     archived,
     invited: doc.status === 'INVITED' ? true : undefined,
+    banned: doc.status === 'BANNED' ? true : undefined,
     // Sparse index: only subscriptions that add to the badge are in it.
     [BADGE_INDEX_KEY]: unread > 0 && !archived ? userId : undefined,
   };
@@ -292,6 +299,7 @@ export function toSubscription(userId: string, item: Record<string, unknown>): S
     unread: typeof item.unread === 'number' ? item.unread : 0,
     archived: item.archived === true,
     invited: item.invited === true,
+    banned: item.banned === true,
   };
 }
 
@@ -374,8 +382,8 @@ export function isPointedCollection(collection: Collection): collection is Point
  * all at the import's version, which any streamed change supersedes. The sync writes the same
  * items and pointers (lib/sync/apply.ts), each at its change's version.
  */
-export function importItemsForDocument(collection: Collection, doc: Document, context: MappingContext, version: string): DocumentItems {
-  const mapped = itemsForDocument(collection, doc, context);
+export function importItemsForDocument(collection: Collection, doc: Document, version: string): DocumentItems {
+  const mapped = itemsForDocument(collection, doc);
   const id = String(doc._id);
   const pointers =
     collection === 'rocketchat_subscription' ? [subscriptionPointerItem(id, doc)] : isPointedCollection(collection) && mapped.items[0] ? [documentPointerItem(collection, id, mapped.items[0])] : [];

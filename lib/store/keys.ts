@@ -14,10 +14,10 @@
  * | team document | TEAM#<teamId>      | TEAMDOC         | rocketchat_team            |
  * | team member   | TEAM#<teamId>      | MEMBER#<userId> | rocketchat_team_member     |
  * | dept. agent   | DEPT#<departmentId>| AGENT#<agentId> | rocketchat_livechat_department_agents |
+ * | config stamp  | CONFIG             | VERSION         | (rewritten on every setting or permission change) |
  *
- * GSIs: `badge` (sparse: only unread, non-archived subscriptions carry `badgeUser`) and
- * `bySubId` (a document's `_id` → its item, so a change-stream delete that carries only `_id` finds
- * it: subscriptions by their `_id`, team members and department agents by `documentIdIndexValue`).
+ * One GSI, `badge` (sparse: only unread, non-archived subscriptions carry `badgeUser`). A
+ * change-stream delete that carries only `_id` finds its item through a pointer item (below).
  */
 import type { Collection } from './items';
 export const PK = 'pk';
@@ -26,8 +26,6 @@ export const SK = 'sk';
 export const TTL_ATTRIBUTE = 'expiresAt';
 export const BADGE_INDEX = 'badge';
 export const BADGE_INDEX_KEY = 'badgeUser';
-export const SUB_ID_INDEX = 'bySubId';
-export const SUB_ID_INDEX_KEY = 'subId';
 
 export interface Key {
   pk: string;
@@ -46,6 +44,8 @@ export const keys = {
   teamDocument: (teamId: string): Key => ({ pk: `TEAM#${teamId}`, sk: 'TEAMDOC' }),
   teamMember: (teamId: string, userId: string): Key => ({ pk: `TEAM#${teamId}`, sk: `MEMBER#${userId}` }),
   departmentAgent: (departmentId: string, agentId: string): Key => ({ pk: `DEPT#${departmentId}`, sk: `AGENT#${agentId}` }),
+  /** A new `stamp` whenever a setting or permission item changes: the handler's configuration cache checks it. */
+  configStamp: (): Key => ({ pk: 'CONFIG', sk: 'VERSION' }),
 };
 
 export const TOKEN_SK_PREFIX = 'TOKEN#';
@@ -80,6 +80,80 @@ export function collectionOfKey({ pk, sk }: Key): Collection | undefined {
   }
 }
 
+/**
+ * The document an item stands for, when its key names the document: the item a change-stream
+ * delete of that document starts from (a user, room, message, setting, permission or team
+ * document, or the `_id` pointer of a subscription, team member or department agent). Undefined
+ * for items derived from such an item (login tokens, subscriptions, team items, members, agents),
+ * which that delete removes too, and for items no collection owns.
+ */
+export function documentOfKey(key: Key): { collection: Collection; id: string } | undefined {
+  const collection = collectionOfKey(key);
+  const named = key.pk.slice(key.pk.indexOf('#') + 1);
+  if (!collection || named === '') return undefined;
+  switch (key.sk) {
+    case 'USER':
+    case 'ROOM':
+    case 'MSG':
+    case 'SETTING':
+    case 'PERMISSION':
+    case 'TEAMDOC':
+    case 'SUBID':
+      return { collection, id: named };
+    case 'DOCID':
+      return { collection, id: named.slice(collection.length + 1) };
+    default:
+      return undefined;
+  }
+}
+
+/** Entities by key shape, for `npm run doctor`'s counts (in the order it prints them). */
+export const ENTITIES = [
+  'users',
+  'tokens',
+  'subscriptions',
+  'rooms',
+  'messages',
+  'settings',
+  'permissions',
+  'teams',
+  'team documents',
+  'team members',
+  'department agents',
+  'pointers',
+  'relay items',
+  'other',
+] as const;
+export type Entity = (typeof ENTITIES)[number];
+
+/** The entity an item's key belongs to. */
+export function entityOfKey(pk: string, sk: string): Entity {
+  const kind = pk.slice(0, pk.indexOf('#') + 1);
+  switch (kind) {
+    case 'USER#':
+      return sk === 'USER' ? 'users' : sk.startsWith('TOKEN#') ? 'tokens' : sk.startsWith('SUB#') ? 'subscriptions' : 'other';
+    case 'ROOM#':
+      return 'rooms';
+    case 'MSG#':
+      return 'messages';
+    case 'SETTING#':
+      return 'settings';
+    case 'PERMISSION#':
+      return 'permissions';
+    case 'TEAM#':
+      return sk === 'TEAM' ? 'teams' : sk === 'TEAMDOC' ? 'team documents' : sk.startsWith('MEMBER#') ? 'team members' : 'other';
+    case 'DEPT#':
+      return 'department agents';
+    case 'SUBID#':
+    case 'DOCID#':
+      return 'pointers';
+    case 'SYNC#':
+      return 'relay items';
+    default:
+      return 'other';
+  }
+}
+
 /** DynamoDB refuses keys over these sizes; an id that long cannot name any stored item. */
 const MAX_PARTITION_KEY_BYTES = 2048;
 const MAX_SORT_KEY_BYTES = 1024;
@@ -107,7 +181,7 @@ export const documentPointerKey = (collection: PointedCollection, id: string): K
 /**
  * A subscription's pointer item: `SUBID#<subscription _id>` → `{userId, rid}`. A change-stream
  * delete of a subscription carries only its `_id`; this keyed item resolves it with a strongly
- * consistent read (the bySubId index is only eventually consistent).
+ * consistent read.
  */
 export const subscriptionPointerKey = (subscriptionId: string): Key => ({ pk: `SUBID#${subscriptionId}`, sk: 'SUBID' });
 /** The version (from the change's cluster time) of the change that last wrote the item. */

@@ -4,7 +4,7 @@
  * table creation (./table.ts) are both built from it; test/contract/table-schema.test.ts compares
  * the synthesized table with the one DynamoDB Local creates.
  */
-import { BADGE_INDEX, BADGE_INDEX_KEY, PK, SK, SUB_ID_INDEX, SUB_ID_INDEX_KEY, TTL_ATTRIBUTE } from './keys';
+import { BADGE_INDEX, BADGE_INDEX_KEY, PK, SK, TTL_ATTRIBUTE } from './keys';
 
 export type IndexProjection = { type: 'KEYS_ONLY' } | { type: 'INCLUDE'; nonKeyAttributes: readonly string[] } | { type: 'ALL' };
 
@@ -30,8 +30,6 @@ export const TABLE_SCHEMA: TableSchema = {
     // Sparse: only unread, non-archived subscriptions carry the key. The badge is a sum of
     // `unread`; projecting only that keeps the index items tiny.
     { name: BADGE_INDEX, partitionKey: BADGE_INDEX_KEY, projection: { type: 'INCLUDE', nonKeyAttributes: ['unread'] } },
-    // Subscription `_id` → item key, for change-stream deletes that carry nothing else.
-    { name: SUB_ID_INDEX, partitionKey: SUB_ID_INDEX_KEY, projection: { type: 'KEYS_ONLY' } },
   ],
   // Expired login tokens are removed by DynamoDB itself.
   ttlAttribute: TTL_ATTRIBUTE,

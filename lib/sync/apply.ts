@@ -41,8 +41,8 @@ export interface SyncStore {
   rawItem(key: Key): Promise<Record<string, unknown> | undefined>;
   /** Strongly consistent: the user's token items (tombstones included), with their versions. */
   tokenItems(userId: string): Promise<Record<string, unknown>[]>;
-  /** Days a login token lives (the Accounts_LoginExpiration setting in the table). */
-  loginExpirationDays(): Promise<number>;
+  /** A new configuration stamp: the handlers re-read settings and permissions on their next request. */
+  touchConfigStamp(version: Version): Promise<void>;
 }
 
 export interface ApplierOptions {
@@ -52,6 +52,8 @@ export interface ApplierOptions {
 }
 
 const DEFAULT_TOMBSTONE_TTL_SECONDS = 7 * 24 * 60 * 60;
+/** Collections whose items the handler caches: a change of one stamps the configuration. */
+const CONFIG_COLLECTIONS = new Set<Collection>(['rocketchat_settings', 'rocketchat_permissions']);
 const TOKENS_FIELD = 'services.resume.loginTokens';
 /** A pushed array element, as a change event names it: `services.resume.loginTokens.<index>`. */
 const PUSHED_TOKEN = /^services\.resume\.loginTokens\.\d+$/;
@@ -80,6 +82,10 @@ class Counted {
   tokenItems(userId: string): Promise<Record<string, unknown>[]> {
     this.reads++;
     return this.store.tokenItems(userId);
+  }
+  touchConfigStamp(version: Version): Promise<void> {
+    this.writes++;
+    return this.store.touchConfigStamp(version);
   }
 }
 
@@ -120,7 +126,21 @@ export class ChangeApplier {
     }
     const store = new Counted(this.store);
     const kind = event.operationType === 'delete' ? await this.delete(store, collection, id, version) : await this.upsert(store, collection, id, event, version);
+    // After the item, so a handler that sees the new stamp reads the new value. A stale outcome
+    // stamps too: a retry after a failure between the two writes finds the item already written.
+    if (CONFIG_COLLECTIONS.has(collection) && kind !== 'irrelevant') {
+      await store.touchConfigStamp(version);
+    }
     return { kind, writes: store.writes, reads: store.reads };
+  }
+
+  /**
+   * Tombstones one item left behind by a document that is gone, whose own delete cannot reach it
+   * (a snapshot's reconciliation), if the item is older than `version`: as a delete would.
+   */
+  async tombstone(key: Key, version: Version): Promise<ApplyOutcome> {
+    const { written } = await this.store.tombstoneIfNewer(key, version, this.tombstoneExpiry());
+    return { kind: kindOf(written), writes: 1, reads: 0 };
   }
 
   // ---- upserts ----
@@ -135,7 +155,7 @@ export class ChangeApplier {
       throw new UnmappableChange(collection, id, `${operation} without fullDocument (open the change stream with fullDocument: 'updateLookup')`);
     }
     const doc = await this.documentOf(collection, id, event.fullDocument);
-    const { items } = await this.map(collection, id, doc);
+    const { items } = this.map(collection, id, doc);
     if (items.length === 0) {
       return 'irrelevant';
     }
@@ -143,7 +163,7 @@ export class ChangeApplier {
       case 'users':
         return this.upsertUser(store, id, items, event, version);
       case 'rocketchat_room':
-        return this.upsertRoom(store, items, version);
+        return this.upsertRoom(store, items, operation, version);
       case 'rocketchat_subscription':
         return this.upsertPointed(store, subscriptionPointerItem(id, doc), items[0]!, operation, version);
       case 'rocketchat_team_member':
@@ -158,8 +178,10 @@ export class ChangeApplier {
    * A login (a token pushed onto the list) writes that token's item only, unless a newer change
    * of the user was applied already (the user item's version says so: that change wrote the whole
    * token list as it then was). Anything else rewrites the user item and reconciles the tokens
-   * with the stored ones: new or changed ones written, vanished ones tombstoned. The user item is
-   * written first, so an older change stops there and touches no token.
+   * with the stored ones: new or changed ones written (an insert or replace writes them all, so
+   * every item of the document carries its version: a snapshot's reconciliation relies on it),
+   * vanished ones tombstoned. The user item is written first, so an older change stops there and
+   * touches no token.
    */
   private async upsertUser(store: Counted, id: string, items: Item[], event: ChangeEvent, version: Version): Promise<ApplyKind> {
     const [user, ...tokens] = items as [Item, ...Item[]];
@@ -186,7 +208,7 @@ export class ChangeApplier {
     for (const token of tokens) {
       const previous = stored.get(token.sk);
       stored.delete(token.sk);
-      if (!previous || isTombstone(previous) || !sameContent(previous, token)) {
+      if (!touched || !previous || isTombstone(previous) || !sameContent(previous, token)) {
         await store.putIfNewer(token, version);
       }
     }
@@ -198,15 +220,18 @@ export class ChangeApplier {
     return 'applied';
   }
 
-  /** The room item, then the team item when the room is a team's main room; a team it left is tombstoned. */
-  private async upsertRoom(store: Counted, items: Item[], version: Version): Promise<ApplyKind> {
+  /**
+   * The room item, then the team item when the room is a team's main room (an update skips it when
+   * unchanged; an insert or replace writes it, so it carries the version); a team it left is tombstoned.
+   */
+  private async upsertRoom(store: Counted, items: Item[], operation: Upsert, version: Version): Promise<ApplyKind> {
     const [room, team] = items as [Item, Item | undefined];
     const { written, previous } = await store.putIfNewer(room, version);
     if (!written) {
       return 'stale';
     }
     const previousTeam = previous && !isTombstone(previous) && previous.teamMain === true && typeof previous.teamId === 'string' ? previous.teamId : undefined;
-    const teamUnchanged = team !== undefined && previousTeam === room.teamId && previous?.t === room.t;
+    const teamUnchanged = operation === 'update' && team !== undefined && previousTeam === room.teamId && previous?.t === room.t;
     if (team && !teamUnchanged) {
       await store.putIfNewer(team, version);
     }
@@ -317,10 +342,9 @@ export class ChangeApplier {
     }
   }
 
-  private async map(collection: Collection, id: string, doc: Document): Promise<{ items: Item[] }> {
-    const context = { loginExpirationDays: collection === 'users' ? await this.store.loginExpirationDays() : 0 };
+  private map(collection: Collection, id: string, doc: Document): { items: Item[] } {
     try {
-      return itemsForDocument(collection, doc, context);
+      return itemsForDocument(collection, doc);
     } catch (error) {
       throw error instanceof InvalidDocument ? new UnmappableChange(collection, id, error.message) : error;
     }

@@ -6,7 +6,7 @@
  * reads and fails when one is missing here.
  */
 import { COLLECTIONS, type Collection } from '../store/items';
-import { PERMISSION_IDS, SETTING_IDS } from '../settings';
+import { PERMISSION_IDS, STORED_SETTING_IDS } from '../settings';
 import type { ChangeEvent } from './change-event';
 
 /** Dotted paths the mapping reads, per collection; `'all'`: the document is stored whole. */
@@ -24,7 +24,7 @@ export const READ_FIELDS: Readonly<Record<Collection, readonly string[] | 'all'>
 
 /** Collections where only some documents matter (by `_id`); every other document is skipped. */
 export const WATCHED_IDS: Readonly<Partial<Record<Collection, readonly string[]>>> = {
-  rocketchat_settings: SETTING_IDS,
+  rocketchat_settings: STORED_SETTING_IDS,
   rocketchat_permissions: PERMISSION_IDS,
 };
 
@@ -101,9 +101,10 @@ export function isRelevantChange(event: ChangeEvent): boolean {
 
 /**
  * The change stream's server-side stages, from the same declaration: a `$match` letting through
- * exactly what `isRelevantChange` accepts, and a
- * `$project` that trims users' documents to the read fields, so password hashes, e-mail
- * verification tokens and the like never leave MongoDB.
+ * exactly what `isRelevantChange` accepts, and a `$project` that trims users' documents and their
+ * updates' descriptions to the read fields, so password hashes, e-mail verification tokens and
+ * the like never leave MongoDB (Meteor's setPassword sets the hash and clears the login tokens in
+ * one update: the event keeps the tokens' change and loses the hash).
  */
 export function changeStreamPipeline(): Record<string, unknown>[] {
   const perCollection = COLLECTIONS.map((collection) => {
@@ -131,7 +132,9 @@ export function changeStreamPipeline(): Record<string, unknown>[] {
         ns: 1,
         to: 1,
         documentKey: 1,
-        updateDescription: 1,
+        updateDescription: {
+          $cond: [{ $and: [{ $eq: ['$ns.coll', 'users'] }, { $eq: [{ $type: '$updateDescription' }, 'object'] }] }, trimmedUpdateDescription('users'), '$updateDescription'],
+        },
         fullDocument: {
           $cond: [{ $and: [{ $eq: ['$ns.coll', 'users'] }, { $eq: [{ $type: '$fullDocument' }, 'object'] }] }, projectedFields('users', '$fullDocument'), '$fullDocument'],
         },
@@ -150,6 +153,65 @@ function anyChangedPathMatches(pattern: string): Record<string, unknown> {
       matches({ $map: { input: { $ifNull: ['$updateDescription.truncatedArrays', []] }, as: 'array', in: '$$array.field' } }),
     ],
   };
+}
+
+/**
+ * `updateDescription` with only the paths that can alter a read field (the `$match`'s pattern).
+ * A parent set whole (`services`, `services.resume`) keeps only the read fields below it.
+ */
+function trimmedUpdateDescription(collection: Collection): unknown {
+  const fields = READ_FIELDS[collection];
+  const pattern = changedPathPattern(collection);
+  if (fields === 'all' || pattern === undefined) {
+    return '$updateDescription';
+  }
+  const parents = [
+    ...new Set(
+      fields.flatMap((field) =>
+        field
+          .split('.')
+          .slice(0, -1)
+          .map((_, index, segments) => segments.slice(0, index + 1).join('.')),
+      ),
+    ),
+  ];
+  const matches = (input: string) => ({ $regexMatch: { input, regex: pattern } });
+  const value = {
+    $switch: {
+      branches: parents.map((parent) => ({ case: { $eq: ['$$field.k', parent] }, then: projectedBelow(fields, parent, '$$field.v') })),
+      default: '$$field.v',
+    },
+  };
+  return {
+    updatedFields: {
+      $arrayToObject: {
+        $map: {
+          input: { $filter: { input: { $objectToArray: { $ifNull: ['$updateDescription.updatedFields', {}] } }, as: 'field', cond: matches('$$field.k') } },
+          as: 'field',
+          in: { k: '$$field.k', v: value },
+        },
+      },
+    },
+    removedFields: { $filter: { input: { $ifNull: ['$updateDescription.removedFields', []] }, as: 'path', cond: matches('$$path') } },
+    truncatedArrays: { $filter: { input: { $ifNull: ['$updateDescription.truncatedArrays', []] }, as: 'array', cond: matches('$$array.field') } },
+  };
+}
+
+/** The read fields below `parent`, as an object expression over `root` (the parent's new value). */
+function projectedBelow(fields: readonly string[], parent: string, root: string): Record<string, unknown> {
+  const tree: Record<string, unknown> = {};
+  for (const field of fields.filter((candidate) => candidate.startsWith(`${parent}.`))) {
+    const segments = field.slice(parent.length + 1).split('.');
+    let node = tree;
+    segments.forEach((segment, index) => {
+      if (index === segments.length - 1) {
+        node[segment] = `${root}.${segments.join('.')}`;
+      } else {
+        node = (node[segment] ??= {}) as Record<string, unknown>;
+      }
+    });
+  }
+  return tree;
 }
 
 /** An aggregation object expression keeping `_id` and the read fields (missing ones stay missing). */

@@ -1,6 +1,6 @@
 /**
  * .ci/run's last line agrees with its exit code, whatever `npm test` printed: the script runs with
- * `npm` and `java` replaced by shims on PATH that replay a scripted outcome.
+ * `npm`, `java` and `nginx` replaced by shims on PATH that replay a scripted outcome.
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ const shims = mkdtempSync(join(tmpdir(), 'ci-run-'));
 afterAll(() => rmSync(shims, { recursive: true, force: true }));
 
 writeFileSync(join(shims, 'java'), '#!/bin/sh\nexit 0\n');
+writeFileSync(join(shims, 'nginx'), '#!/bin/sh\nexit 0\n');
 writeFileSync(
   join(shims, 'npm'),
   `#!/bin/sh
@@ -26,6 +27,7 @@ exit 99
 `,
 );
 chmodSync(join(shims, 'java'), 0o755);
+chmodSync(join(shims, 'nginx'), 0o755);
 chmodSync(join(shims, 'npm'), 0o755);
 
 interface Outcome {

@@ -9,7 +9,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rawAuthorizerColdFloor, rawClient, rawHandlerFloor } from '../../bench/floor';
 import { hashLoginToken } from '../../lib/auth';
-import { PERMISSION_KEYS, SETTING_KEYS } from '../../lib/store/config-keys';
+import { COLD_CONFIG_KEYS } from '../../lib/store/config-keys';
 import { DynamoStore } from '../../lib/store/dynamo-store';
 import { getPushNotification } from '../../lib/push-get';
 import { demoTable, endpoint } from '../support/dynamo';
@@ -59,14 +59,14 @@ beforeAll(async () => {
 });
 
 describe('the cold-start floor reads what the first call of each function reads', () => {
-  it('handler: message, then room + subscription + sender + every setting and permission, beside the badge query', async () => {
+  it('handler: message, then room + subscription + sender + every setting and permission + the configuration stamp, beside the badge query', async () => {
     const store = new DynamoStore(documentClient, { tableName });
     const recordReal = recordRequests(documentClient);
     await getPushNotification(store, { id: RODRIQ.id, username: RODRIQ.username, roles: RODRIQ.roles, language: '' }, SEED_MESSAGE);
     const real = recordReal.done();
     const raw = rawClient('local', endpoint());
     const recordFloor = recordRequests(raw);
-    await rawHandlerFloor(raw, tableName, RODRIQ.id, SEED_MESSAGE, [...SETTING_KEYS, ...PERMISSION_KEYS]);
+    await rawHandlerFloor(raw, tableName, RODRIQ.id, SEED_MESSAGE, COLD_CONFIG_KEYS);
     const floor = recordFloor.done();
     raw.destroy();
     expect(real.map((r) => r.command)).toStrictEqual(['BatchGetItemCommand', 'GetItemCommand', 'QueryCommand']);

@@ -7,10 +7,11 @@ import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as errors from '../../lib/errors';
 import { errorResponse, STATUS_BY_OUTCOME } from '../../functions/commons/http';
-import { SUCCESS_OUTCOMES } from '../../functions/commons/outcomes';
+import { REFUSAL_DIMENSIONS, SUCCESS_OUTCOMES } from '../../functions/commons/outcomes';
+import { outcomeOf as outcomeOfReason, REASON_NAMES } from '../../lib/reasons';
 import { AUTHORIZER_OUTCOME_METRICS, HANDLER_OUTCOME_METRICS } from '../../infra/push-get-stack';
 import { demoTable, endpoint } from '../support/dynamo';
-import { authorizerEvent, invoke, proxyEvent, type AuthorizerFn, type HandlerFn } from '../support/requests';
+import { authorizerEvent, invoke, proxyEvent, type AuthorizerFn, type HandlerFn } from '../../testkit/requests';
 
 const RODRIQ = { 'X-User-Id': 'd26x6zSkaPSe5gCyy', 'X-Auth-Token': 'Zu-Z6eKzIIz7MCCRGeHi29bYkXZCJ4SxFC0JAasqm92' };
 const BOB = { 'X-User-Id': 'bobUserId00000001', 'X-Auth-Token': 'demo-token-bob' };
@@ -75,6 +76,32 @@ describe('handler outcomes', () => {
   });
 });
 
+describe('reasons ↔ outcomes', () => {
+  it('every reason ends in an outcome the dashboard graphs, and every outcome but a success has a reason', () => {
+    const graphed: string[] = [...HANDLER_OUTCOME_METRICS, ...AUTHORIZER_OUTCOME_METRICS];
+    for (const reason of REASON_NAMES) expect(graphed, reason).toContain(outcomeOfReason(reason));
+    const withReason = new Set(REASON_NAMES.map(outcomeOfReason));
+    for (const outcome of HANDLER_OUTCOME_METRICS) expect(withReason.has(outcome), outcome).toBe(true);
+    expect(REASON_NAMES.filter((reason) => outcomeOfReason(reason) === SUCCESS_OUTCOMES.handler)).toStrictEqual(['ok']);
+  });
+
+  it("a refusal's one metric line carries service alone, by reason and by platform (the dashboard's graphs)", async () => {
+    const { metrics } = await import('../../functions/commons/runtime');
+    const serialized: ReturnType<typeof metrics.serializeMetrics>[] = [];
+    // Once, on the spy beforeAll set up (restoring it would end that spy too).
+    vi.spyOn(metrics, 'publishStoredMetrics').mockImplementationOnce(() => {
+      serialized.push(metrics.serializeMetrics());
+      metrics.clearMetrics();
+      metrics.clearDimensions();
+      return metrics;
+    });
+    await viaApi({ ...BOB, 'User-Agent': 'RC Mobile; android 14; v4.49.2 (1)' }, { id: ['msgAliceDesign001'] })();
+    expect(serialized).toHaveLength(1);
+    expect(serialized[0]!._aws.CloudWatchMetrics[0]!.Dimensions).toStrictEqual(REFUSAL_DIMENSIONS.map((names) => ['service', ...names]));
+    expect(serialized[0]).toMatchObject({ service: 'push-get', reason: 'not-subscribed', platform: 'android', NotAllowed: 1 });
+  });
+});
+
 describe('authorizer outcomes', () => {
   /** The authorizer alone: what it answered (or threw), and the metrics and metric lines it wrote. */
   async function authorizeAlone(headers: Record<string, string>): Promise<{ effects: string[] | 'threw Unauthorized'; metrics: string[]; lines: number }> {
@@ -119,7 +146,14 @@ describe('authorizer outcomes', () => {
       await expect(handler(refusal, context)).rejects.toThrow('Unauthorized');
       const lines = write.mock.calls.map(([chunk]) => String(chunk)).filter((line) => line.includes('"refused"'));
       expect(lines).toHaveLength(1);
-      expect(JSON.parse(lines[0]!)).toMatchObject({ message: 'refused', reason: 'invalid login', correlation_id: refusal.requestContext.requestId, function_request_id: 'lambda-request-1' });
+      expect(JSON.parse(lines[0]!)).toMatchObject({
+        message: 'refused',
+        reason: 'token-unknown',
+        userId: RODRIQ['X-User-Id'],
+        platform: 'other',
+        correlation_id: refusal.requestContext.requestId,
+        function_request_id: 'lambda-request-1',
+      });
     } finally {
       write.mockRestore();
       logger.setLogLevel('SILENT');

@@ -13,7 +13,7 @@ import { createDocumentClient } from '../../lib/store/document-client';
 import { DynamoStore } from '../../lib/store/dynamo-store';
 import { createLocalApi } from '../../local/api-server';
 import { countRequests, demoTable, endpoint } from '../support/dynamo';
-import { authorizerEvent, invoke, proxyEvent, type AuthorizerFn, type HandlerFn } from '../support/requests';
+import { authorizerEvent, invoke, proxyEvent, type AuthorizerFn, type HandlerFn } from '../../testkit/requests';
 import {
   authHeaders,
   bad,
@@ -232,7 +232,7 @@ describe('malformed items in the table', () => {
       put({ pk: 'USER#weirdSender', sk: 'USER', username: 42, name: { first: 'x' }, active: true, roles: 'user' }),
       put({ pk: 'MSG#msgFromWeirdSender', sk: 'MSG', rid: vb, hidden: false, document: JSON.stringify({ _id: 'msgFromWeirdSender', rid: vb, msg: 'hello', u: { _id: 'weirdSender' } }) }),
       // subscriptions: unread as a string, in the badge index too (rodriq's vb subscription is replaced)
-      put({ ...rodriqSub, sk: `SUB#${vb}`, rid: vb, unread: '5', archived: 'no', badgeUser: DEMO_USERS.rodriq.id, subId: 'subRodriqVb000001' }),
+      put({ ...rodriqSub, sk: `SUB#${vb}`, rid: vb, unread: '5', archived: 'no', badgeUser: DEMO_USERS.rodriq.id }),
       // token items (which carry the account's login fields): roles a string (bob: "admin"),
       // active a string (erin), mistyped when/personalAccessToken (dave)
       put({

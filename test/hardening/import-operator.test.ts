@@ -14,6 +14,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashLoginToken } from '../../lib/auth';
 import { DynamoStore } from '../../lib/store/dynamo-store';
+import { RelayStore } from '../../lib/store/relay-store';
 import { endpoint, freshTable, testClient } from '../support/dynamo';
 import { canonicalItems, demoCopy, removeDir, runImportCli, scanTable, tempDir } from './support';
 
@@ -81,7 +82,7 @@ describe('--help and option errors', () => {
     const { code, stdout, stderr } = await runImportCli([await copyOfDemo(), '--endpoint', endpoint(), '--tabel', table]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain("Unknown option '--tabel'");
+    expect(stderr).toContain('unknown option --tabel');
     expect(stderr).toContain('npm run import -- --help');
     expect(stderr).not.toContain('checking');
   });
@@ -89,7 +90,7 @@ describe('--help and option errors', () => {
   it('an option without its value: exit 2 with a pointer to --help', CLI_TIMEOUT, async () => {
     const { code, stderr } = await runImportCli([await copyOfDemo(), '--table']);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/--table.*argument missing[\s\S]*--help/);
+    expect(stderr).toMatch(/--table needs a value[\s\S]*--help/);
   });
 });
 
@@ -250,7 +251,7 @@ describe('region, credentials and table are checked before the long read (AWS mo
     const table = await freshTable(client, 'cli-profile');
     const { code, stdout, stderr } = await runImportCli([await copyOfDemo(), '--table', table], 60_000, profileEnv({ AWS_PROFILE: 'ops' }));
     expect(code, stderr).toBe(0);
-    expect(stderr).toContain(`Target: table ${table} at AWS region eu-west-3`);
+    expect(stderr).toContain(`Target: table ${table} in AWS region eu-west-3`);
     expect(stderr.indexOf('Target:')).toBeLessThan(stderr.search(/checking users: \d+ documents/));
     expect(stderr.indexOf('Target:')).toBeGreaterThanOrEqual(0);
     expect(stderr.indexOf('checking rocketchat_message: 14 documents')).toBeLessThan(stderr.indexOf('writing'));
@@ -261,7 +262,7 @@ describe('region, credentials and table are checked before the long read (AWS mo
     const table = await freshTable(client, 'cli-profile-option');
     const { code, stderr } = await runImportCli([await copyOfDemo(), '--table', table, '--profile', 'ops'], 60_000, profileEnv());
     expect(code, stderr).toBe(0);
-    expect(stderr).toContain('at AWS region eu-west-3');
+    expect(stderr).toContain('in AWS region eu-west-3');
   });
 
   it('no region anywhere: a clear error, no hidden us-east-1', CLI_TIMEOUT, async () => {
@@ -275,7 +276,7 @@ describe('region, credentials and table are checked before the long read (AWS mo
     const table = await freshTable(client, 'cli-default-region');
     const { code, stderr } = await runImportCli([await copyOfDemo(), '--table', table, '--dry-run', '--prune'], 60_000, awsEnv({ AWS_DEFAULT_REGION: 'ap-south-1' }));
     expect(code, stderr).toBe(0);
-    expect(stderr).toContain('at AWS region ap-south-1');
+    expect(stderr).toContain('in AWS region ap-south-1');
   });
 
   it('a missing table is reported before the export is read (here a bad one)', CLI_TIMEOUT, async () => {
@@ -295,6 +296,59 @@ describe('region, credentials and table are checked before the long read (AWS mo
     expect(code).toBe(1);
     expect(stderr).toMatch(/import failed: no AWS credentials found/);
     expect(stderr).not.toContain('checking');
+  });
+});
+
+describe('a table a live relay keeps current', () => {
+  const OWNER = 'relay-host#4242#abcd1234';
+
+  /** A table with alice's token imported, then a current lease and checkpoint written through the relay store. */
+  async function relayedTable(): Promise<{ table: string; checkpointedAt: number }> {
+    const table = await freshTable(client, 'cli-relayed');
+    const relay = new RelayStore(client, table);
+    const now = Date.now();
+    await relay.acquire(OWNER, now + 60_000, now);
+    const checkpointedAt = now - 5_000;
+    await relay.renew(OWNER, now + 60_000, { resumeToken: '{"_data":"8263"}', at: checkpointedAt });
+    return { table, checkpointedAt };
+  }
+
+  it('refuses, naming the lease holder and its last checkpoint; nothing written', CLI_TIMEOUT, async () => {
+    const { table, checkpointedAt } = await relayedTable();
+    const before = await scanTable(client, table);
+    const { code, stdout, stderr } = await runImportCli([await copyOfDemo(), '--endpoint', endpoint(), '--table', table]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`the live relay ${OWNER} holds the lease on table ${table} at ${endpoint()}`);
+    expect(stderr).toContain(`its last checkpoint at ${new Date(checkpointedAt).toISOString()}`);
+    expect(stderr).toContain('--force');
+    expect(stderr).not.toContain('checking');
+    expect(await scanTable(client, table)).toEqual(before);
+  });
+
+  it('an expired lease (the relay is gone) does not stop the import', CLI_TIMEOUT, async () => {
+    const table = await freshTable(client, 'cli-relay-gone');
+    const now = Date.now();
+    await new RelayStore(client, table).acquire(OWNER, now - 1_000, now - 61_000);
+    const { code, stderr } = await runImportCli([await copyOfDemo(), '--endpoint', endpoint(), '--table', table]);
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toContain('live relay');
+  });
+
+  it('--force imports and says what it overwrites', CLI_TIMEOUT, async () => {
+    const { table } = await relayedTable();
+    const { code, stdout, stderr } = await runImportCli([await copyOfDemo(), '--endpoint', endpoint(), '--table', table, '--force']);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(new RegExp(`warning: --force: the live relay ${OWNER} holds the lease .*; the import overwrites every item it writes with the export's state`));
+    expect(stdout).toContain(`into ${table}`);
+    const store = new DynamoStore(client, { tableName: table, configCacheMs: 0 });
+    expect((await store.loginFacts('aliceUserId000001', hashLoginToken('demo-token-alice'))).token).toBeDefined();
+  });
+
+  it('a dry run only reads: it goes ahead under a live relay', CLI_TIMEOUT, async () => {
+    const { table } = await relayedTable();
+    const { code, stderr } = await runImportCli([await copyOfDemo(), '--endpoint', endpoint(), '--table', table, '--dry-run', '--prune']);
+    expect(code, stderr).toBe(0);
   });
 });
 

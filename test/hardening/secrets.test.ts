@@ -4,18 +4,26 @@
  * and bad ones whose malformed lines carry tokens), authorizes (allowed, refused, failing),
  * answers (200, 4xx, 500) and logs accesses; no raw token and no token hash may appear in it.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ImportError } from '../../lib/errors';
 import { importExport } from '../../lib/import/import-export';
 import { DynamoStore } from '../../lib/store/dynamo-store';
 import { DEMO_FIXTURES, endpoint, freshTable, testClient } from '../support/dynamo';
-import { authorizerEvent, proxyEvent } from '../support/requests';
+import { authorizerEvent, proxyEvent } from '../../testkit/requests';
 import { authHeaders, call, closedPort, runImportCli, type CliRun, DEMO_USERS, ejsonDate, hashToken, hexHash, removeDir, tempDir, writeExport, type Answer } from './support';
 
 /** Tokens of the bad exports: they appear only inside the malformed lines. */
 const EXPORT_SECRETS = ['raw-token-in-a-wrong-typed-line', 'token-in-a-truncated-line', 'token-in-an-unknown-type', 'token-in-a-good-line'];
 const WRONG_TOKEN = 'a-wrong-token-someone-tried';
 const ALL_TOKENS = [...Object.values(DEMO_USERS).map((user) => user.token), ...EXPORT_SECRETS, WRONG_TOKEN];
+
+/** The demo messages' texts: no log line may quote one. */
+const MESSAGE_TEXTS = readFileSync(join(DEMO_FIXTURES, 'rocketchat_message.json'), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => String((JSON.parse(line) as { msg?: unknown }).msg ?? ''));
 
 /** Every form a token could leak in. */
 function leakForms(token: string): string[] {
@@ -186,10 +194,11 @@ describe('a full run, all output captured', () => {
     const text = captured.join('');
     expect(text).toContain('import failed: users.json:2');
     expect(text).toContain('refused');
-    expect(text).toContain('authorizer failed');
-    expect(text).toContain('push.get failed');
-    expect(text).toMatch(/GET \/api\/v1\/push\.get 200 /);
-    expect(text).toMatch(/GET \/api\/v1\/push\.get 401 /);
+    expect(text).toContain('"message":"failed"');
+    expect(text).toContain('"reason":"store-error"');
+    expect(text).toContain('"reason":"token-unknown"');
+    expect(text).toMatch(/GET \/api\/v1\/push\.get 200 ok user=/);
+    expect(text).toMatch(/GET \/api\/v1\/push\.get 401 token-unknown user=/);
     expect(answers.length).toBeGreaterThan(20);
   });
 
@@ -199,6 +208,38 @@ describe('a full run, all output captured', () => {
       for (const form of leakForms(token)) {
         expect(text.includes(form), `a form of the token ${token.slice(0, 6)}… is in the logs`).toBe(false);
       }
+    }
+  });
+
+  it('refusal and failure lines carry only their fields: no token, no hash, no message text, no id that is not an id', () => {
+    const refusals = captured
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.message === 'refused' || line.message === 'failed');
+    expect(refusals.length).toBeGreaterThan(10);
+    const powertools = [
+      'level',
+      'message',
+      'timestamp',
+      'service',
+      'sampling_rate',
+      'xray_trace_id',
+      'correlation_id',
+      'cold_start',
+      'function_arn',
+      'function_memory_size',
+      'function_name',
+      'function_request_id',
+    ];
+    const allowed = new Set([...powertools, 'reason', 'userId', 'messageId', 'latencyMs', 'platform', 'version', 'errorName', 'errorMessage']);
+    const texts = MESSAGE_TEXTS.filter((text) => text.length >= 5);
+    expect(texts.length).toBeGreaterThan(3);
+    for (const line of refusals) {
+      expect(Object.keys(line).filter((key) => !allowed.has(key))).toStrictEqual([]);
+      for (const id of [line.userId, line.messageId]) if (id !== undefined) expect(id).toMatch(/^[A-Za-z0-9]{1,32}$/);
+      const text = JSON.stringify(line);
+      for (const messageText of texts) expect(text).not.toContain(messageText);
     }
   });
 

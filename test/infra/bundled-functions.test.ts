@@ -1,29 +1,30 @@
 /**
- * The code that would be deployed: the bundles CDK's synth staged in the cloud assembly, each run
- * in a fresh `node` process with the stack's environment, answering a request against the run's
+ * The code that would be deployed: the bundles CDK's synth staged in the cloud assembly (the one
+ * infra test that bundles), their format, and each run in a fresh `node` process with the stack's environment, answering a request against the run's
  * embedded DynamoDB.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoTable, endpoint } from '../support/dynamo';
-import { authorizerEvent, proxyEvent } from '../support/requests';
+import { authorizerEvent, proxyEvent } from '../../testkit/requests';
 import { SEED_ANSWER } from '../support/seed';
-import { synth, type Synthesized } from './synth';
+import { synthWithBundles, type SynthesizedWithBundles } from './synth';
 
 const RODRIQ = { 'X-User-Id': 'd26x6zSkaPSe5gCyy', 'X-Auth-Token': 'Zu-Z6eKzIIz7MCCRGeHi29bYkXZCJ4SxFC0JAasqm92' };
 
-let s: Synthesized;
+let s: SynthesizedWithBundles;
 let tableName: string;
 
 beforeAll(async () => {
-  s = synth();
+  s = synthWithBundles();
   const demo = await demoTable(undefined, 'bundled');
   demo.client.destroy();
   tableName = demo.tableName;
 });
+afterAll(() => s?.removeAssembly());
 
 /** The staged `index.mjs` of the function whose logical id starts with `prefix`, and its environment. */
 function deployedFunction(prefix: string): { file: string; environment: Record<string, string> } {
@@ -75,6 +76,18 @@ function invokeBundle(prefix: string, event: unknown): Promise<{ result?: any; e
 }
 
 describe('the deployed bundles', () => {
+  it('are minified ESM with a source map and the AWS SDK inside', () => {
+    for (const prefix of ['Authorizer', 'Handler']) {
+      const { file } = deployedFunction(prefix);
+      expect(existsSync(`${file}.map`)).toBe(true);
+      const code = readFileSync(file, 'utf8');
+      expect(code.startsWith("import { createRequire as __pushGetCreateRequire } from 'node:module';")).toBe(true);
+      expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+      // Minified: a handful of very long lines (newlines survive only inside template literals).
+      expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
+    }
+  });
+
   it('the authorizer bundle allows the seed user, with the context the handler needs', async () => {
     const { result } = await invokeBundle('Authorizer', authorizerEvent({ headers: RODRIQ }));
     expect(result.policyDocument.Statement[0].Effect).toBe('Allow');

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildPushGetApp } from '../../infra/push-get-app';
@@ -13,18 +15,49 @@ export interface Synthesized {
   template: Template;
   /** The raw template, for checks that need to walk it. */
   json: { Resources: Record<string, { Type: string; Properties?: Record<string, any>; [key: string]: any }>; Outputs?: Record<string, any> };
-  /** The cloud assembly directory (validation-report.json lives there). */
-  assemblyDir: string;
+  /** The validation plugins' report (what `cdk synth` prints), read from the cloud assembly. */
+  validationReport: { pluginReports: { violations: unknown[] }[] };
 }
 
-/** Builds and synthesizes the app exactly like `infra/app.ts`, with extra context (`-c key=value`). */
-export function synth(extraContext: Record<string, string> = {}): Synthesized {
-  const app = new App({ context: { ...CDK_JSON_CONTEXT, ...extraContext } });
+export interface SynthesizedWithBundles extends Synthesized {
+  /** The cloud assembly directory, holding the staged bundles (asset.<hash>/). */
+  assemblyDir: string;
+  /** Deletes the cloud assembly (call it after the file's tests). */
+  removeAssembly: () => void;
+}
+
+function synthesize(context: Record<string, unknown>): SynthesizedWithBundles {
+  const assemblyDir = mkdtempSync(join(tmpdir(), 'push-get-cdk-'));
+  const app = new App({ outdir: assemblyDir, context: { ...CDK_JSON_CONTEXT, ...context } });
   const stack = buildPushGetApp(app);
-  // Runs bundling (local esbuild on the real entry points) and the validation plugins once.
-  const assembly = app.synth();
+  // Runs bundling (when not skipped) and the validation plugins once; Template.fromStack reuses this assembly.
+  app.synth();
   const template = Template.fromStack(stack);
-  return { app, stack, template, json: template.toJSON() as Synthesized['json'], assemblyDir: assembly.directory };
+  return {
+    app,
+    stack,
+    template,
+    json: template.toJSON() as Synthesized['json'],
+    validationReport: JSON.parse(readFileSync(join(assemblyDir, 'validation-report.json'), 'utf8')),
+    assemblyDir,
+    removeAssembly: () => rmSync(assemblyDir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Builds and synthesizes the app exactly like `infra/app.ts`, with extra context (`-c key=value`),
+ * but without bundling the functions: the `aws:cdk:bundling-stacks` context the CDK CLI sets for
+ * stacks it does not deploy (the template names the assets either way). Leaves no cloud assembly behind.
+ */
+export function synth(extraContext: Record<string, string> = {}): Synthesized {
+  const { assemblyDir: _, removeAssembly, ...synthesized } = synthesize({ ...extraContext, 'aws:cdk:bundling-stacks': [] });
+  removeAssembly();
+  return synthesized;
+}
+
+/** Like `synth`, bundling the functions as `cdk synth` and `cdk deploy` do, for the tests that read or run the bundles. */
+export function synthWithBundles(): SynthesizedWithBundles {
+  return synthesize({});
 }
 
 /** Logical ids and bodies of every resource of one type. */

@@ -6,7 +6,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countRequests, demoTable, endpoint, type RequestCounter } from '../support/dynamo';
-import { invoke, type AuthorizerFn, type HandlerFn } from '../support/requests';
+import { invoke, type AuthorizerFn, type HandlerFn } from '../../testkit/requests';
 import { SEED_ANSWER } from '../support/seed';
 
 const RODRIQ = { 'X-User-Id': 'd26x6zSkaPSe5gCyy', 'X-Auth-Token': 'Zu-Z6eKzIIz7MCCRGeHi29bYkXZCJ4SxFC0JAasqm92' };
@@ -98,11 +98,11 @@ describe('errors after authentication, in the spec order', () => {
 });
 
 describe('DynamoDB round trips', () => {
-  it('the authorizer makes exactly one request', async () => {
-    await get(RODRIQ, { id: ['WkbwSntxt8D3jLp8G'] }); // warm the settings cache
+  it('the authorizer makes exactly one request, token and login expiration together', async () => {
+    await get(RODRIQ, { id: ['WkbwSntxt8D3jLp8G'] });
     requests.reset();
-    await authorize((await import('../support/requests')).authorizerEvent({ headers: RODRIQ }));
-    expect(requests.snapshot().byCommand).toStrictEqual({ GetItemCommand: 1 });
+    await authorize((await import('../../testkit/requests')).authorizerEvent({ headers: RODRIQ }));
+    expect(requests.snapshot().byCommand).toStrictEqual({ BatchGetItemCommand: 1 });
   });
 
   it('the authorizer still makes one request with a cold settings cache', async () => {
@@ -114,7 +114,7 @@ describe('DynamoDB round trips', () => {
     expect(requests.snapshot().total).toBe(1);
   });
 
-  it('a cold authorizer reads the token and the login expiration, nothing else, and takes the stored value', async () => {
+  it('the authorizer reads the token and the login expiration, nothing else, and takes the stored value at once', async () => {
     const { DynamoStore } = await import('../../lib/store/dynamo-store');
     const { itemsForDocument } = await import('../../lib/store/items');
     const { hashLoginToken } = await import('../../lib/auth');
@@ -133,7 +133,7 @@ describe('DynamoDB round trips', () => {
     );
     try {
       const store = new DynamoStore(client, { tableName });
-      await store.putItems(itemsForDocument('rocketchat_settings', { _id: 'Accounts_LoginExpiration', value: 7 }, { loginExpirationDays: 90 }).items);
+      await store.putItems(itemsForDocument('rocketchat_settings', { _id: 'Accounts_LoginExpiration', value: 7 }).items);
       const hashed = hashLoginToken(RODRIQ['X-Auth-Token']);
       const cold = new DynamoStore(client, { tableName });
       counter.reset();
@@ -145,16 +145,18 @@ describe('DynamoDB round trips', () => {
         { pk: `USER#${RODRIQ['X-User-Id']}`, sk: `TOKEN#${hashed}` },
         { pk: 'SETTING#Accounts_LoginExpiration', sk: 'SETTING' },
       ]);
+      // No cache: a changed setting applies to the very next check.
+      await store.putItems(itemsForDocument('rocketchat_settings', { _id: 'Accounts_LoginExpiration', value: 365 }).items);
       counter.reset();
-      expect((await cold.loginFacts(RODRIQ['X-User-Id'], hashed)).loginExpirationDays).toBe(7);
-      expect(counter.snapshot().byCommand).toStrictEqual({ GetItemCommand: 1 });
+      expect((await cold.loginFacts(RODRIQ['X-User-Id'], hashed)).loginExpirationDays).toBe(365);
+      expect(counter.snapshot().byCommand).toStrictEqual({ BatchGetItemCommand: 1 });
     } finally {
       client.destroy();
     }
   });
 
   it('the handler makes two sequential steps: the message, then one batch with the badge query beside it', async () => {
-    const { proxyEvent } = await import('../support/requests');
+    const { proxyEvent } = await import('../../testkit/requests');
     const context = { userId: 'd26x6zSkaPSe5gCyy', username: 'rodriq', roles: '["user","admin"]', language: '' };
     await handle(proxyEvent({ query: { id: ['WkbwSntxt8D3jLp8G'] } }, context));
     requests.reset();
@@ -165,7 +167,7 @@ describe('DynamoDB round trips', () => {
   });
 
   it('a message that does not exist costs one request', async () => {
-    const { proxyEvent } = await import('../support/requests');
+    const { proxyEvent } = await import('../../testkit/requests');
     requests.reset();
     await handle(proxyEvent({ query: { id: ['nope'] } }, { userId: 'd26x6zSkaPSe5gCyy', roles: '["user"]' }));
     expect(requests.snapshot().total).toBe(1);

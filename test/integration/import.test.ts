@@ -1,4 +1,7 @@
-/** The import into a real DynamoDB: formats, summary, idempotency, and upserts/deletes of one document. */
+/**
+ * The import into a real DynamoDB: formats, summary, idempotency; and one imported document then
+ * changed or deleted by change events through the relay's apply path (tombstones, not deletes).
+ */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +11,12 @@ import { hashLoginToken } from '../../lib/auth';
 import { ImportError } from '../../lib/errors';
 import { importExport } from '../../lib/import/import-export';
 import { DynamoStore } from '../../lib/store/dynamo-store';
-import { keys } from '../../lib/store/keys';
-import { deleteDocument, upsertDocuments } from '../../lib/store/sync';
+import { keys, TOMBSTONE_ATTRIBUTE } from '../../lib/store/keys';
+import { ChangeApplier, type ApplyKind } from '../../lib/sync/apply';
+import type { ChangeEvent } from '../../lib/sync/change-event';
+import { ChangeLog } from '../../testkit/change-events';
 import { DEMO_FIXTURES, freshTable, testClient } from '../support/dynamo';
+import { tempDir, writeExport, type Collections } from '../support/exports';
 
 let client: DynamoDBDocumentClient;
 
@@ -47,9 +53,14 @@ describe('importing the demo export', () => {
   it('is idempotent: a second run leaves the same items', async () => {
     const { tableName, store } = await storeFor('import-twice');
     await importExport(store, DEMO_FIXTURES);
+    // The configuration stamp is new on every run by design (running handlers re-read settings); everything else is the same.
+    const withoutStamp = (items: Record<string, unknown>[]) => items.map(({ stamp: _stamp, ...item }) => item);
     const first = await scan(tableName);
     await importExport(store, DEMO_FIXTURES);
-    expect(await scan(tableName)).toStrictEqual(first);
+    const second = await scan(tableName);
+    expect(withoutStamp(second)).toStrictEqual(withoutStamp(first));
+    const stampOf = (items: Record<string, unknown>[]) => items.find((item) => item.pk === 'CONFIG')?.stamp;
+    expect(stampOf(second)).not.toBe(stampOf(first));
   });
 
   it('stores hashed login tokens only', async () => {
@@ -112,6 +123,14 @@ describe('export formats', () => {
       ]),
     );
     expect(emptySiteUrl.warnings).toStrictEqual([expect.stringMatching(/^setting Site_Url is missing: /)]);
+  });
+
+  it('keeps Push_request_content_from_server, which push.get never reads but doctor checks', async () => {
+    const dir = await exportDir({ 'rocketchat_settings.json': `${JSON.stringify({ _id: 'Push_request_content_from_server', value: false })}\n` });
+    const { tableName, store } = await storeFor('import-diagnostic');
+    const summary = await importExport(store, dir);
+    expect(summary.items).toStrictEqual({ setting: 1 });
+    expect(await scan(tableName)).toMatchObject([{ ...keys.setting('Push_request_content_from_server'), value: false }]);
   });
 
   it.each([
@@ -187,8 +206,7 @@ describe('Extended JSON in fields push.get never reads', () => {
   });
 });
 
-describe('one document at a time (the change-stream path)', () => {
-  const context = { loginExpirationDays: 90 };
+describe("one document at a time: imported, then changed by replayed change events (the relay's apply path)", () => {
   const user = (tokens: string[]) => ({
     _id: 'u1',
     username: 'u',
@@ -197,56 +215,84 @@ describe('one document at a time (the change-stream path)', () => {
     services: { resume: { loginTokens: tokens.map((token) => ({ when: '2030-01-01T00:00:00.000Z', hashedToken: hashLoginToken(token) })) } },
   });
 
-  it('an upserted user loses the login tokens it no longer has', async () => {
+  /** Imports the documents and returns the change log that knows them, and the applier its events go through. */
+  async function imported(store: DynamoStore, collections: Collections): Promise<{ log: ChangeLog; apply: (event: ChangeEvent) => Promise<ApplyKind> }> {
+    await importExport(store, await writeExport(await tempDir('import-one'), collections));
+    const log = new ChangeLog();
+    for (const [collection, docs] of Object.entries(collections)) {
+      for (const doc of docs!) log.existing(collection, doc as Record<string, unknown>);
+    }
+    const applier = new ChangeApplier(store);
+    return { log, apply: async (event) => (await applier.apply(event)).kind };
+  }
+
+  /** The items that are not tombstones. */
+  async function live(tableName: string): Promise<Record<string, unknown>[]> {
+    return (await scan(tableName)).filter((item) => item[TOMBSTONE_ATTRIBUTE] !== true);
+  }
+
+  it('a user loses the login tokens it no longer has (tombstoned)', async () => {
     const { tableName, store } = await storeFor('sync-user');
-    await upsertDocuments(store, 'users', [user(['one', 'two'])], context);
-    await upsertDocuments(store, 'users', [user(['two'])], context);
-    const sks = (await scan(tableName)).map((item) => item.sk);
-    expect(sks).toStrictEqual([`TOKEN#${hashLoginToken('two')}`, 'USER']);
+    const { log, apply } = await imported(store, { users: [user(['one', 'two'])] });
+    const logout = log.pull('users', 'u1', 'services.resume.loginTokens', (token) => (token as { hashedToken: string }).hashedToken === hashLoginToken('two'));
+    expect(await apply(logout)).toBe('applied');
+    expect((await live(tableName)).map((item) => item.sk)).toStrictEqual([`TOKEN#${hashLoginToken('two')}`, 'USER']);
+    expect(await store.rawItem(keys.token('u1', hashLoginToken('one')))).toMatchObject({ [TOMBSTONE_ATTRIBUTE]: true });
   });
 
-  it('a login token gets a TTL of when + Accounts_LoginExpiration days', async () => {
+  it('a login token carries no TTL, imported or logged in later: its expiry follows Accounts_LoginExpiration at read time', async () => {
     const { store } = await storeFor('sync-ttl');
-    await upsertDocuments(store, 'users', [user(['one'])], { loginExpirationDays: 30 });
-    const token = await store.rawItem(keys.token('u1', hashLoginToken('one')));
-    expect(token?.expiresAt).toBe(Date.parse('2030-01-31T00:00:00.000Z') / 1000);
+    const { log, apply } = await imported(store, { users: [user(['one'])], rocketchat_settings: [{ _id: 'Accounts_LoginExpiration', value: 30 }] });
+    const importedToken = await store.rawItem(keys.token('u1', hashLoginToken('one')));
+    expect(importedToken?.hashedToken).toBe(hashLoginToken('one'));
+    expect(importedToken).not.toHaveProperty('expiresAt');
+    const login = log.push('users', 'u1', 'services.resume.loginTokens', { when: '2030-01-01T00:00:00.000Z', hashedToken: hashLoginToken('two') });
+    expect(await apply(login)).toBe('applied');
+    const loggedIn = await store.rawItem(keys.token('u1', hashLoginToken('two')));
+    expect(loggedIn?.hashedToken).toBe(hashLoginToken('two'));
+    expect(loggedIn).not.toHaveProperty('expiresAt');
   });
 
   it('a subscription is deleted by its Mongo _id alone, and leaves the badge', async () => {
     const { tableName, store } = await storeFor('sync-sub');
-    const sub = { _id: 'sub1', rid: 'r1', u: { _id: 'u1', username: 'u' }, unread: 4 };
-    await upsertDocuments(store, 'rocketchat_subscription', [sub], context);
+    const { log, apply } = await imported(store, { rocketchat_subscription: [{ _id: 'sub1', rid: 'r1', u: { _id: 'u1', username: 'u' }, unread: 4 }] });
     expect(await store.badge('u1')).toBe(4);
-    await deleteDocument(store, 'rocketchat_subscription', 'sub1');
-    await deleteDocument(store, 'rocketchat_subscription', 'sub1');
-    expect(await scan(tableName)).toStrictEqual([]);
+    const deleted = log.delete('rocketchat_subscription', 'sub1');
+    expect(await apply(deleted)).toBe('applied');
+    expect(await apply(deleted)).toBe('stale');
+    expect(await live(tableName)).toStrictEqual([]);
     expect(await store.badge('u1')).toBe(0);
   });
 
   it('archiving or reading a subscription takes it out of the badge', async () => {
     const { store } = await storeFor('sync-badge');
-    const sub = (unread: number, archived = false) => ({ _id: 'sub1', rid: 'r1', u: { _id: 'u1' }, unread, archived });
-    await upsertDocuments(store, 'rocketchat_subscription', [sub(3), { _id: 'sub2', rid: 'r2', u: { _id: 'u1' }, unread: 2 }], context);
+    const { log, apply } = await imported(store, {
+      rocketchat_subscription: [
+        { _id: 'sub1', rid: 'r1', u: { _id: 'u1' }, unread: 3, archived: false },
+        { _id: 'sub2', rid: 'r2', u: { _id: 'u1' }, unread: 2 },
+      ],
+    });
     expect(await store.badge('u1')).toBe(5);
-    await upsertDocuments(store, 'rocketchat_subscription', [sub(3, true)], context);
+    expect(await apply(log.update('rocketchat_subscription', 'sub1', { archived: true }))).toBe('applied');
     expect(await store.badge('u1')).toBe(2);
-    await upsertDocuments(store, 'rocketchat_subscription', [{ _id: 'sub2', rid: 'r2', u: { _id: 'u1' }, unread: 0 }], context);
+    expect(await apply(log.update('rocketchat_subscription', 'sub2', { unread: 0 }))).toBe('applied');
     expect(await store.badge('u1')).toBe(0);
   });
 
   it('a team main room writes the team item, and its delete removes both', async () => {
     const { tableName, store } = await storeFor('sync-team');
-    await upsertDocuments(store, 'rocketchat_room', [{ _id: 'main', t: 'p', name: 'team', teamId: 't1', teamMain: true }], context);
+    const { log, apply } = await imported(store, { rocketchat_room: [{ _id: 'main', t: 'p', name: 'team', teamId: 't1', teamMain: true }] });
     expect((await store.teamFacts('t1', 'u1')).mainRoom).toStrictEqual({ id: 'main', t: 'p' });
-    await deleteDocument(store, 'rocketchat_room', 'main');
-    expect(await scan(tableName)).toStrictEqual([]);
+    expect(await apply(log.delete('rocketchat_room', 'main'))).toBe('applied');
+    expect(await live(tableName)).toStrictEqual([]);
+    expect((await store.teamFacts('t1', 'u1')).mainRoom).toBeUndefined();
   });
 
   it('a deleted message is gone for push.get', async () => {
     const { store } = await storeFor('sync-message');
-    await upsertDocuments(store, 'rocketchat_message', [{ _id: 'm1', rid: 'r1', msg: 'x', u: { _id: 'u1' } }], context);
+    const { log, apply } = await imported(store, { rocketchat_message: [{ _id: 'm1', rid: 'r1', msg: 'x', u: { _id: 'u1' } }] });
     expect(await store.message('m1')).toBeDefined();
-    await deleteDocument(store, 'rocketchat_message', 'm1');
+    expect(await apply(log.delete('rocketchat_message', 'm1'))).toBe('applied');
     expect(await store.message('m1')).toBeUndefined();
   });
 });

@@ -18,7 +18,9 @@ import { getPushNotification, type PushGetAnswer } from '../../lib/push-get';
 import { DynamoStore } from '../../lib/store/dynamo-store';
 import { toAuthUser } from '../../lib/store/items';
 import { keys } from '../../lib/store/keys';
-import { upsertDocuments } from '../../lib/store/sync';
+import { ChangeApplier } from '../../lib/sync/apply';
+import type { ChangeEvent } from '../../lib/sync/change-event';
+import { ChangeLog } from '../../testkit/change-events';
 import { countRequests, freshTable, testClient } from '../support/dynamo';
 
 const UNIQUE_ID = 'RulesServer7Xy2Q';
@@ -322,22 +324,20 @@ describe('badge', () => {
     expect(answer.data.notification.badge).toBe(0);
   });
 
-  it('follows subscription changes (read, archived, unarchived)', async () => {
-    const context = { loginExpirationDays: 90 };
+  it('follows subscription changes (read, archived, unarchived), applied as the relay applies them', async () => {
+    const log = new ChangeLog();
+    for (const doc of SUBSCRIPTIONS) log.existing('rocketchat_subscription', doc);
+    const applier = new ChangeApplier(store);
+    const apply = async (event: ChangeEvent) => expect((await applier.apply(event)).kind).toBe('applied');
     try {
-      await upsertDocuments(store, 'rocketchat_subscription', [sub('s2', 'rodriqId', 'rodriq', 'designRid', 'p', 0, { name: 'design' })], context);
+      await apply(log.update('rocketchat_subscription', 's2', { unread: 0, alert: false }));
       expect((await push('rodriqId', 'mGeneral')).data.notification.badge).toBe(3);
-      await upsertDocuments(store, 'rocketchat_subscription', [sub('s1', 'rodriqId', 'rodriq', 'generalRid', 'c', 2, { name: 'general', archived: true })], context);
+      await apply(log.update('rocketchat_subscription', 's1', { archived: true }));
       expect((await push('rodriqId', 'mDesign')).data.notification.badge).toBe(1);
-      await upsertDocuments(store, 'rocketchat_subscription', [sub('s5', 'rodriqId', 'rodriq', 'archivedRid', 'p', 5, { name: 'old-project', archived: false })], context);
+      await apply(log.update('rocketchat_subscription', 's5', { archived: false, open: true }));
       expect((await push('rodriqId', 'mDesign')).data.notification.badge).toBe(6);
     } finally {
-      await upsertDocuments(
-        store,
-        'rocketchat_subscription',
-        SUBSCRIPTIONS.filter((s) => ['s1', 's2', 's5'].includes(s._id)),
-        context,
-      );
+      for (const doc of SUBSCRIPTIONS.filter((s) => ['s1', 's2', 's5'].includes(s._id))) await apply(log.replace('rocketchat_subscription', doc));
     }
     expect((await push('rodriqId', 'mGeneral')).data.notification.badge).toBe(6);
   });

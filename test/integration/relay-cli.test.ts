@@ -14,7 +14,7 @@ import { DynamoStore } from '../../lib/store/dynamo-store';
 import { RelayStore } from '../../lib/store/relay-store';
 import { endpoint, freshTable } from '../support/dynamo';
 import { patientClient } from '../support/patient-client';
-import { MongoPeer } from '../support/mongo-peer';
+import { MongoPeer } from '../../testkit/mongo-peer';
 
 const DB = 'rocketchat';
 const client = patientClient();

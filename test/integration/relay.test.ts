@@ -1,20 +1,26 @@
 /**
  * The relay with the real `mongodb` driver against the scripted wire-protocol peer
- * (test/support/mongo-peer.ts) and the real DynamoDB engine. This tests our use of the driver —
+ * (testkit/mongo-peer.ts) and the real DynamoDB engine. This tests our use of the driver —
  * stream start before the snapshot, resume after a dropped connection, idle checkpoints, lost
  * history, the lease, dead letters — not MongoDB itself (see relay-replica-set.test.ts for that).
  */
 import { BSON } from 'mongodb';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashLoginToken, isLoginValid } from '../../lib/auth';
+import { PushGetError } from '../../lib/errors';
+import { importExport } from '../../lib/import/import-export';
+import { getPushNotification } from '../../lib/push-get';
 import { DynamoStore } from '../../lib/store/dynamo-store';
+import { COLLECTIONS } from '../../lib/store/items';
 import { RelayStore } from '../../lib/store/relay-store';
 import { changeStreamPipeline } from '../../lib/sync/relevance';
-import { SYNC_RELAY_TABLE_ACTIONS } from '../../infra/constructs/sync-relay';
+import { ACCESS_NEEDS } from '../../lib/store/access-needs';
 import { connectRelay, RelayStopped, type RelayConfig } from '../../lib/sync/relay';
 import type { RelaySummary } from '../../lib/sync/relay/metrics';
 import { countRequests, freshTable } from '../support/dynamo';
 import { patientClient } from '../support/patient-client';
-import { MongoPeer } from '../support/mongo-peer';
+import { MongoPeer } from '../../testkit/mongo-peer';
+import { tempDir, writeExport } from '../support/exports';
 
 const DB = 'rocketchat';
 const client = patientClient();
@@ -338,8 +344,183 @@ describe('relay: permissions', () => {
     await relay.stop();
     // Over every relay of this file: SDK command names as IAM actions.
     const used = Object.keys(relayRequests.snapshot().byCommand).map((name) => `dynamodb:${name.replace(/Command$/, '')}`);
-    expect(used.filter((action) => !SYNC_RELAY_TABLE_ACTIONS.includes(action))).toEqual([]);
+    const allowed = ACCESS_NEEDS.relay.table.map((action) => `dynamodb:${action}`);
+    expect(used.filter((action) => !allowed.includes(action))).toEqual([]);
     const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:TransactWriteItems'];
-    expect(SYNC_RELAY_TABLE_ACTIONS.filter((action) => writes.includes(action)).sort()).toEqual(used.filter((action) => writes.includes(action)).sort());
+    expect(allowed.filter((action) => writes.includes(action)).sort()).toEqual(used.filter((action) => writes.includes(action)).sort());
+  });
+});
+
+// ---- a snapshot that reconciles (issue 16) ----
+
+const DAY_MS = 86_400_000;
+/** Everyone who reads in these tests: a user, the sender, and an account deleted later. */
+const people = {
+  alice: { _id: 'aliceId', username: 'alice', active: true, roles: ['user', 'livechat-agent'], services: { resume: { loginTokens: [{ when: now(), hashedToken: hashLoginToken('tok-alice') }] } } },
+  bob: { _id: 'bobId', username: 'bob', name: 'Bob', active: true, roles: ['user'], services: { resume: { loginTokens: [{ when: now(), hashedToken: hashLoginToken('tok-bob') }] } } },
+  dave: { _id: 'daveId', username: 'dave', active: true, roles: ['user'], services: { resume: { loginTokens: [{ when: now(), hashedToken: hashLoginToken('tok-dave') }] } } },
+};
+const inRoom = (id: string, rid: string, ts = now()) => ({ _id: id, rid, msg: `in ${rid}`, ts, u: { _id: 'bobId', username: 'bob' } });
+const subscribed = (id: string, rid: string, unread: number, userId = 'aliceId') => ({ _id: id, u: { _id: userId }, rid, name: rid, unread });
+
+/** A workspace with every collection: a private group, a private team with a channel, a closed omnichannel room of a department. */
+function workspace(): Record<string, { _id: string }[]> {
+  return {
+    rocketchat_settings: [docs.setting],
+    rocketchat_permissions: [{ _id: 'view-livechat-room-closed-same-department', roles: ['livechat-agent'] } as { _id: string }],
+    users: [people.alice, people.bob, people.dave],
+    rocketchat_room: [
+      docs.room,
+      { _id: 'PRIV', t: 'p', name: 'priv' },
+      { _id: 'TEAMMAIN', t: 'p', name: 'crew', teamId: 'T1', teamMain: true },
+      { _id: 'TEAMCHAN', t: 'c', name: 'crew-chat', teamId: 'T1' },
+      { _id: 'LC', t: 'l', departmentId: 'D1', servedBy: { _id: 'someAgent' } },
+    ] as { _id: string }[],
+    rocketchat_subscription: [subscribed('sub1', 'GENERAL', 2), subscribed('subP', 'PRIV', 5), subscribed('subDave', 'GENERAL', 1, 'daveId')],
+    rocketchat_message: [inRoom('msg1', 'GENERAL'), inRoom('msgP', 'PRIV'), inRoom('msgT', 'TEAMCHAN'), inRoom('msgL', 'LC'), inRoom('msgGone', 'GENERAL')],
+    rocketchat_team: [{ _id: 'T1', type: 1 } as { _id: string }],
+    rocketchat_team_member: [{ _id: 'tm-alice', teamId: 'T1', userId: 'aliceId' } as { _id: string }],
+    rocketchat_livechat_department_agents: [{ _id: 'da-alice', departmentId: 'D1', agentId: 'aliceId' } as { _id: string }],
+  };
+}
+
+function serve(collections: Record<string, { _id: string }[]>): void {
+  for (const [collection, documents] of Object.entries(collections)) peer.collections.set(`${DB}.${collection}`, documents);
+}
+
+/** MongoDB loses a document while no stream follows it: gone from `find`, its delete in history that will be forgotten. */
+function deleteDuringGap(collection: string, id: string): void {
+  const key = `${DB}.${collection}`;
+  peer.collections.set(
+    key,
+    (peer.collections.get(key) ?? []).filter((doc) => doc._id !== id),
+  );
+  peer.emit({ operationType: 'delete', ns: ns(collection), documentKey: { _id: id } });
+}
+
+/** The authorizer's and the handler's path (lib/auth, lib/push-get) on the table, without the settings cache. */
+async function pushGet(userId: string, token: string, messageId: string): Promise<{ status: number; badge?: number; error?: string }> {
+  const reader = new DynamoStore(client, { tableName, configCacheMs: 0 });
+  const hashed = hashLoginToken(token);
+  const { user, token: stored, loginExpirationDays } = await reader.loginFacts(userId, hashed);
+  if (!user || !isLoginValid(user, stored, hashed, Date.now(), loginExpirationDays)) return { status: 401 };
+  try {
+    const answer = await getPushNotification(reader, { id: user.id, username: user.username, roles: user.roles, language: user.language }, messageId);
+    return { status: 200, badge: answer.data.notification.badge };
+  } catch (error) {
+    if (!(error instanceof PushGetError)) throw error;
+    return { status: 400, error: error.kind };
+  }
+}
+
+const snapshotLoaded = (relay: Started) =>
+  eventually(
+    async () => relay.logs.join('\n'),
+    (text) => text.includes('snapshot loaded'),
+  );
+
+describe('relay: the first snapshot loads every collection the table holds', () => {
+  it('reads each collection from MongoDB, so private teams and department agents decide access as after an import', async () => {
+    serve(workspace());
+    const relay = await startRelay();
+    await snapshotLoaded(relay);
+
+    const read = new Set(peer.commands('find').map((command) => String(command.body.find)));
+    expect(COLLECTIONS.filter((collection) => !read.has(collection))).toStrictEqual([]);
+    // A private team's channel: alice reads it as a team member (no subscription to it or to the main room).
+    expect(await pushGet('aliceId', 'tok-alice', 'msgT')).toMatchObject({ status: 200 });
+    // A closed omnichannel room of her department: alice is one of its agents.
+    expect(await pushGet('aliceId', 'tok-alice', 'msgL')).toMatchObject({ status: 200 });
+    expect(await pushGet('daveId', 'tok-dave', 'msgT')).toMatchObject({ status: 400, error: 'NotAllowed' });
+    expect(relay.logs.join('\n')).not.toMatch(/reconcile/);
+  });
+});
+
+describe('relay: a snapshot that reconciles', () => {
+  async function followThenLoseHistory(): Promise<void> {
+    serve(workspace());
+    const first = await startRelay();
+    await snapshotLoaded(first);
+    await first.stop();
+  }
+
+  it('after lost history (286), --resnapshot removes what was deleted during the gap, and keeps older messages outside its window', async () => {
+    peer.evaluateFindFilters = true;
+    const old = inRoom('msgOld', 'GENERAL', new Date(Date.now() - 60 * DAY_MS));
+    const oldGone = inRoom('msgOldGone', 'GENERAL', new Date(Date.now() - 60 * DAY_MS));
+    await followThenLoseHistory();
+    // Older than the snapshot's 30 days: in the table from an import.
+    const exported = await writeExport(await tempDir('relay-old-messages'), { rocketchat_message: [old, oldGone] });
+    await importExport(store, exported);
+    peer.collections.get(`${DB}.rocketchat_message`)!.push(old, oldGone);
+    expect(await pushGet('aliceId', 'tok-alice', 'msg1')).toStrictEqual({ status: 200, badge: 7 });
+    expect(await pushGet('aliceId', 'tok-alice', 'msgP')).toMatchObject({ status: 200 });
+    expect(await pushGet('aliceId', 'tok-alice', 'msgT')).toMatchObject({ status: 200 });
+    expect(await pushGet('daveId', 'tok-dave', 'msg1')).toMatchObject({ status: 200 });
+
+    // The relay is down; meanwhile a message, a subscription, a team membership and an account
+    // are deleted, and the oplog rolls over.
+    deleteDuringGap('rocketchat_message', 'msgGone');
+    deleteDuringGap('rocketchat_message', 'msgOldGone');
+    deleteDuringGap('rocketchat_subscription', 'subP');
+    deleteDuringGap('rocketchat_team_member', 'tm-alice');
+    deleteDuringGap('users', 'daveId');
+    peer.forgetHistory();
+    const stopped = await startRelay();
+    expect(String((await stopped.done).error)).toMatch(/ChangeStreamHistoryLost.*--resnapshot/);
+
+    const relay = await startRelay({ resnapshot: true });
+    await snapshotLoaded(relay);
+    expect(await pushGet('aliceId', 'tok-alice', 'msgGone')).toMatchObject({ status: 400, error: 'MessageNotFound' });
+    expect(await pushGet('aliceId', 'tok-alice', 'msgOldGone')).toMatchObject({ status: 400, error: 'MessageNotFound' });
+    expect(await pushGet('aliceId', 'tok-alice', 'msgOld')).toStrictEqual({ status: 200, badge: 2 });
+    expect(await pushGet('aliceId', 'tok-alice', 'msg1')).toStrictEqual({ status: 200, badge: 2 });
+    expect(await pushGet('aliceId', 'tok-alice', 'msgP')).toMatchObject({ status: 400, error: 'NotAllowed' });
+    expect(await pushGet('aliceId', 'tok-alice', 'msgT')).toMatchObject({ status: 400, error: 'NotAllowed' });
+    expect(await pushGet('daveId', 'tok-dave', 'msg1')).toStrictEqual({ status: 401 });
+    expect(await pushGet('aliceId', 'tok-alice', 'msgL')).toMatchObject({ status: 200 });
+
+    // Messages the windowed snapshot did not see were looked up by _id (the ones it saw were not): only the gone ones are removed.
+    const lookups = peer.commands('find').filter((command) => command.body.find === 'rocketchat_message' && !(command.body.filter as { ts?: unknown }).ts);
+    expect(lookups.map((command) => (command.body.filter as { _id: { $in: string[] } })._id.$in.sort())).toStrictEqual([['msgGone', 'msgOld', 'msgOldGone']]);
+    expect(relay.logs.join('\n')).toMatch(/removed 5 no longer in MongoDB \((?=.*rocketchat_message 2)(?=.*rocketchat_subscription 1)(?=.*rocketchat_team_member 1)(?=.*users 1)/);
+    expect((await relay.stop()).snapshotRemoved).toBe(5);
+  });
+
+  it('lets a change that raced the snapshot win over its removal', async () => {
+    await followThenLoseHistory();
+    deleteDuringGap('rocketchat_subscription', 'subP');
+    peer.forgetHistory();
+    // Alice is added to the group again while the snapshot reads: after the subscriptions were read.
+    let raced = false;
+    peer.onCommand = ({ name, body }) => {
+      if (name === 'find' && body.find === 'rocketchat_subscription' && !raced) {
+        raced = true;
+        peer.emit(insert('rocketchat_subscription', subscribed('subP2', 'PRIV', 1)));
+      }
+    };
+    const relay = await startRelay({ resnapshot: true });
+    await snapshotLoaded(relay);
+    expect(relay.logs.join('\n')).toMatch(/removed 1 no longer in MongoDB \(rocketchat_subscription 1\)/);
+    await eventually(
+      () => pushGet('aliceId', 'tok-alice', 'msgP'),
+      (answer) => answer.status === 200,
+    );
+    expect(await pushGet('aliceId', 'tok-alice', 'msg1')).toStrictEqual({ status: 200, badge: 3 });
+  });
+
+  it('reconciles the first snapshot into a table an import filled', async () => {
+    const collections = workspace();
+    const exported = await writeExport(await tempDir('relay-import'), collections);
+    await importExport(store, exported);
+    serve(collections);
+    deleteDuringGap('users', 'daveId');
+    deleteDuringGap('rocketchat_livechat_department_agents', 'da-alice');
+    const relay = await startRelay();
+    await snapshotLoaded(relay);
+    expect(await pushGet('daveId', 'tok-dave', 'msg1')).toStrictEqual({ status: 401 });
+    expect(await pushGet('aliceId', 'tok-alice', 'msgL')).toMatchObject({ status: 400, error: 'NotAllowed' });
+    expect(await pushGet('aliceId', 'tok-alice', 'msgT')).toMatchObject({ status: 200 });
+    expect((await relay.stop()).snapshotRemoved).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Room access through the store, over the run's embedded DynamoDB: a small export is imported,
- * changes arrive as the same document upserts and deletes the live sync applies, and every call
+ * changes arrive as change events through the relay's apply path (deletes leave tombstones), and every call
  * is `getPushNotification` over a real DynamoStore. Requests are counted with the bench's SDK
  * middleware, so the read cost of each rule is pinned down too.
  */
@@ -9,17 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeExport } from '../support/exports';
+import { writeExport, type Collections } from '../support/exports';
 import type { Receiver } from '../../lib/domain';
 import { NotAllowed } from '../../lib/errors';
 import { importExport } from '../../lib/import/import-export';
 import { getPushNotification } from '../../lib/push-get';
 import { DynamoStore } from '../../lib/store/dynamo-store';
-import type { Collection, Document } from '../../lib/store/items';
-import { deleteDocument, upsertDocuments } from '../../lib/store/sync';
+import { ChangeApplier } from '../../lib/sync/apply';
+import type { ChangeEvent } from '../../lib/sync/change-event';
+import { ChangeLog } from '../../testkit/change-events';
 import { countRequests, demoTable, freshTable, testClient, type RequestCounter } from '../support/dynamo';
-
-const CONTEXT = { loginExpirationDays: 90 };
 
 const user = (id: string, roles: string[]) => ({ _id: id, username: id.toLowerCase(), name: id, type: 'user', active: true, roles });
 const USERS = [
@@ -88,7 +87,14 @@ async function allowed(userId: string, rid: string, on = store): Promise<boolean
   }
 }
 
-const upsert = (collection: Collection, docs: object[]) => upsertDocuments(store, collection, docs as Document[], CONTEXT);
+/** The imported documents, so that change events carry the full documents updateLookup would. */
+const log = new ChangeLog();
+let applier: ChangeApplier;
+
+/** Applies one change event as the relay does; each one here changes what push.get reads. */
+async function apply(event: ChangeEvent): Promise<void> {
+  expect((await applier.apply(event)).kind, `${event.operationType} ${event.ns?.coll}/${String(event.documentKey?._id)}`).toBe('applied');
+}
 
 beforeAll(async () => {
   client = testClient();
@@ -97,20 +103,22 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'push-get-access-'));
   const exportDir = join(root, 'export');
   await mkdir(exportDir);
-  await importExport(
-    store,
-    await writeExport(exportDir, {
-      users: USERS,
-      rocketchat_room: ROOMS,
-      rocketchat_subscription: SUBSCRIPTIONS,
-      rocketchat_message: MESSAGES,
-      rocketchat_settings: [{ _id: 'uniqueID', value: 'access' }],
-      rocketchat_permissions: PERMISSIONS,
-      rocketchat_team: TEAMS,
-      rocketchat_team_member: TEAM_MEMBERS,
-      rocketchat_livechat_department_agents: DEPARTMENT_AGENTS,
-    }),
-  );
+  const exported: Collections = {
+    users: USERS,
+    rocketchat_room: ROOMS,
+    rocketchat_subscription: SUBSCRIPTIONS,
+    rocketchat_message: MESSAGES,
+    rocketchat_settings: [{ _id: 'uniqueID', value: 'access' }],
+    rocketchat_permissions: PERMISSIONS,
+    rocketchat_team: TEAMS,
+    rocketchat_team_member: TEAM_MEMBERS,
+    rocketchat_livechat_department_agents: DEPARTMENT_AGENTS,
+  };
+  await importExport(store, await writeExport(exportDir, exported));
+  for (const [collection, docs] of Object.entries(exported)) {
+    for (const doc of docs!) log.existing(collection, doc as Record<string, unknown>);
+  }
+  applier = new ChangeApplier(store);
 });
 
 afterAll(async () => {
@@ -131,26 +139,42 @@ describe('a subscription needs a view permission', () => {
 
   it('a custom role granted view-joined-room in rocketchat_permissions reads its rooms, until the grant is removed', async () => {
     for (const rid of ['grp', 'dm', 'chan']) expect(await allowed('support', rid), rid).toBe(true);
-    await deleteDocument(store, 'rocketchat_permissions', 'view-joined-room');
+    await apply(log.delete('rocketchat_permissions', 'view-joined-room'));
     try {
       // Rocket.Chat's default holders of view-joined-room do not include the custom role.
       for (const rid of ['grp', 'dm', 'chan']) expect(await allowed('support', rid), rid).toBe(false);
     } finally {
-      await upsert('rocketchat_permissions', [PERMISSIONS[0]!]);
+      await apply(log.insert('rocketchat_permissions', PERMISSIONS[0]!));
     }
     expect(await allowed('support', 'grp')).toBe(true);
   });
 
   it('a pending invitation does not count; accepting it (the sync rewrites the subscription) does', async () => {
     expect(await allowed('invitee', 'grp')).toBe(false);
-    const accepted = sub('invitee', 'grp');
-    await upsert('rocketchat_subscription', [accepted]);
+    const invited = SUBSCRIPTIONS.find((s) => s._id === sub('invitee', 'grp')._id)!;
+    await apply(log.update('rocketchat_subscription', invited._id, {}, ['status', 'inviter']));
     try {
       expect(await allowed('invitee', 'grp')).toBe(true);
     } finally {
-      await upsert('rocketchat_subscription', [SUBSCRIPTIONS.find((s) => s._id === accepted._id)!]);
+      await apply(log.replace('rocketchat_subscription', invited));
     }
     expect(await allowed('invitee', 'grp')).toBe(false);
+  });
+
+  it("a ban (Rocket.Chat keeps the subscription with status BANNED) shuts a member out of a group and a public channel; the unban's delete of the subscription leaves the channel open again", async () => {
+    const [group, channel] = ['grp', 'chan'].map((rid) => SUBSCRIPTIONS.find((s) => s._id === sub('member', rid)._id)!);
+    for (const subscription of [group!, channel!]) await apply(log.update('rocketchat_subscription', subscription._id, { status: 'BANNED' }));
+    try {
+      expect(await allowed('member', 'grp')).toBe(false);
+      expect(await allowed('member', 'chan')).toBe(false);
+      expect(await allowed('member', 'dm')).toBe(true);
+      await apply(log.delete('rocketchat_subscription', channel!._id));
+      expect(await allowed('member', 'chan')).toBe(true);
+    } finally {
+      await apply(log.update('rocketchat_subscription', group!._id, {}, ['status']));
+      await apply(log.insert('rocketchat_subscription', channel!));
+    }
+    expect(await allowed('member', 'grp')).toBe(true);
   });
 });
 
@@ -162,25 +186,25 @@ describe('channels of teams', () => {
   });
 
   it('a public team (type 0) opens its channels to view-c-room holders', async () => {
-    await upsert('rocketchat_team', [{ ...TEAMS[0]!, type: 0 }]);
+    await apply(log.update('rocketchat_team', 'crew', { type: 0 }));
     try {
       expect(await allowed('member', 'crewNews')).toBe(true);
       expect(await allowed('noRoles', 'crewNews')).toBe(false);
     } finally {
-      await upsert('rocketchat_team', TEAMS);
+      await apply(log.update('rocketchat_team', 'crew', { type: 1 }));
     }
   });
 
   it('without its team document a team falls back to the main room; a live insert into rocketchat_team switches to the team rule', async () => {
     expect(await allowed('mainRoomOnly', 'oldNews')).toBe(true);
     expect(await allowed('teamMember', 'oldNews')).toBe(false);
-    await upsert('rocketchat_team', [{ _id: 'oldTeam', name: 'old-team', type: 1, roomId: 'oldMain' }]);
+    await apply(log.insert('rocketchat_team', { _id: 'oldTeam', name: 'old-team', type: 1, roomId: 'oldMain' }));
     expect(await allowed('mainRoomOnly', 'oldNews')).toBe(false);
-    await upsert('rocketchat_team_member', [{ _id: 'tm-old-teamMember', teamId: 'oldTeam', userId: 'teamMember' }]);
+    await apply(log.insert('rocketchat_team_member', { _id: 'tm-old-teamMember', teamId: 'oldTeam', userId: 'teamMember' }));
     expect(await allowed('teamMember', 'oldNews')).toBe(true);
-    await deleteDocument(store, 'rocketchat_team_member', 'tm-old-teamMember');
+    await apply(log.delete('rocketchat_team_member', 'tm-old-teamMember'));
     expect(await allowed('teamMember', 'oldNews')).toBe(false);
-    await deleteDocument(store, 'rocketchat_team', 'oldTeam');
+    await apply(log.delete('rocketchat_team', 'oldTeam'));
     expect(await allowed('mainRoomOnly', 'oldNews')).toBe(true);
   });
 });
@@ -193,11 +217,11 @@ describe('omnichannel rooms', () => {
   });
 
   it('the department membership follows the sync: deleted by its _id, the agent is out', async () => {
-    await deleteDocument(store, 'rocketchat_livechat_department_agents', 'da-sales');
+    await apply(log.delete('rocketchat_livechat_department_agents', 'da-sales'));
     try {
       expect(await allowed('salesAgent', 'lcClosed')).toBe(false);
     } finally {
-      await upsert('rocketchat_livechat_department_agents', [DEPARTMENT_AGENTS[0]!]);
+      await apply(log.insert('rocketchat_livechat_department_agents', DEPARTMENT_AGENTS[0]!));
     }
     expect(await allowed('salesAgent', 'lcClosed')).toBe(true);
   });

@@ -18,7 +18,8 @@ import { getPushNotification } from '../../lib/push-get';
 import { DynamoStore } from '../../lib/store/dynamo-store';
 import { ChangeApplier } from '../../lib/sync/apply';
 import type { ChangeEvent } from '../../lib/sync/change-event';
-import { ChangeLog, SCENARIO, scenarioChanges, scenarioDocuments } from '../support/change-events';
+import { ChangeLog, SCENARIO, scenarioChanges, scenarioDocuments } from '../../testkit/change-events';
+import { cleanEnv, runToEnd } from '../support/cli';
 import { endpoint, freshTable, testClient } from '../support/dynamo';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -59,9 +60,12 @@ function eventLines(events: ChangeEvent[]): string {
 
 async function liveItems(tableName: string): Promise<Record<string, unknown>[]> {
   const { Items = [] } = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }));
-  return Items.filter((item) => item.deleted !== true)
-    .map(({ version: _version, ...item }) => item)
-    .sort((a, b) => `${a.pk}\u0000${a.sk}`.localeCompare(`${b.pk}\u0000${b.sk}`));
+  return (
+    Items.filter((item) => item.deleted !== true)
+      // The configuration stamp is new on every write by design; its presence is compared, not its value.
+      .map(({ version: _version, stamp: _stamp, ...item }) => item)
+      .sort((a, b) => `${a.pk}\u0000${a.sk}`.localeCompare(`${b.pk}\u0000${b.sk}`))
+  );
 }
 
 /** The authorizer's and the handler's path, on a store without the settings cache. */
@@ -174,10 +178,51 @@ describe('the replay CLI refuses bad input before writing', () => {
     expect(stderr).not.toContain('secret');
   });
 
+  it('--region with --endpoint is a usage error (exit 2): a local engine is always region "local"', async () => {
+    const { code, stdout, stderr } = await runSyncCli(['--from-file', 'x.jsonl', '--endpoint', endpoint(), '--region', 'us-east-1']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('npm run sync: --region chooses an AWS account; with --endpoint every command uses region "local"');
+    expect(stderr).toContain('npm run sync -- --help');
+  });
+
   it('--from-file is required', async () => {
     const { code, stderr } = await runSyncCli(['--table', 'x']);
     expect(code).toBe(2);
     expect(stderr).toContain('--from-file FILE is required');
+  });
+});
+
+describe('the target in AWS mode: resolved like the import and the AWS CLI', () => {
+  /** No AWS settings from this machine; the SDK's own endpoint variable points AWS mode at the test engine. */
+  function awsEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    const env = Object.fromEntries(Object.entries(cleanEnv()).filter(([name]) => !name.startsWith('AWS_')));
+    return {
+      ...env,
+      AWS_CONFIG_FILE: '/nonexistent/config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint(),
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      ...extra,
+    };
+  }
+  const replayIn = async (env: NodeJS.ProcessEnv) => {
+    const file = await tempFile('none.jsonl', '');
+    return runToEnd(process.execPath, ['--import', 'tsx', 'scripts/sync.ts', '--from-file', file, '--table', 'no-such-table'], { env });
+  };
+
+  it('no region anywhere: refused, no hidden us-east-1', async () => {
+    const { code, stderr } = await replayIn(awsEnv({}));
+    expect(code).toBe(1);
+    expect(stderr).toContain('no AWS region: pass --region, set AWS_REGION, or set a region in your AWS profile');
+  });
+
+  it('AWS_DEFAULT_REGION counts; a missing table is refused, never created', async () => {
+    const { code, stderr } = await replayIn(awsEnv({ AWS_DEFAULT_REGION: 'ap-south-1' }));
+    expect(code).toBe(1);
+    expect(stderr).toContain('table no-such-table not found in AWS region ap-south-1');
   });
 });
 

@@ -11,8 +11,6 @@ import { TOKEN_SK_PREFIX, TOMBSTONE_ATTRIBUTE, TTL_ATTRIBUTE, VERSION_ATTRIBUTE,
 export class MemorySyncStore implements SyncStore {
   readonly items = new Map<string, Record<string, unknown>>();
 
-  constructor(private readonly expirationDays = 90) {}
-
   async putIfNewer(item: Item, version: Version): Promise<ConditionalWrite> {
     return this.put({ ...withoutUndefined(item), [VERSION_ATTRIBUTE]: version });
   }
@@ -30,8 +28,11 @@ export class MemorySyncStore implements SyncStore {
     return [...this.items.values()].filter((item) => item.pk === `USER#${userId}` && String(item.sk).startsWith(TOKEN_SK_PREFIX)).map((item) => structuredClone(item));
   }
 
-  async loginExpirationDays(): Promise<number> {
-    return this.expirationDays;
+  /** Configuration stamps written; kept apart from the items, whose dump the convergence tests compare. */
+  configStamps = 0;
+
+  async touchConfigStamp(): Promise<void> {
+    this.configStamps++;
   }
 
   /** Puts an item unconditionally, as the import does. */

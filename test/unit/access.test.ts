@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { canAccessRoom, type AccessFacts } from '../../lib/access';
+import { decideRoomAccess, type AccessFacts } from '../../lib/access';
 import type { Receiver, Room, TeamFacts } from '../../lib/domain';
 import { resolvePermissions, type Permissions } from '../../lib/settings';
 
@@ -16,6 +16,8 @@ interface FakeTeam {
 /** In-memory facts that record every question asked. */
 class FakeFacts implements AccessFacts {
   readonly calls: string[] = [];
+  /** Rooms the receiver is banned from; answered from the prefetched subscription, so not a recorded question. */
+  readonly banned = new Set<string>();
   private readonly rooms: Map<string, Room>;
   private readonly teams: Map<string, FakeTeam>;
 
@@ -33,6 +35,10 @@ class FakeFacts implements AccessFacts {
   async isSubscribed(rid: string): Promise<boolean> {
     this.calls.push(`isSubscribed:${rid}`);
     return this.subscribed.has(rid);
+  }
+
+  async isBanned(rid: string): Promise<boolean> {
+    return this.banned.has(rid);
   }
 
   async room(rid: string): Promise<Room | undefined> {
@@ -73,7 +79,7 @@ const privateTeamChannel: Room = { id: 'ptc', t: 'c', name: 'team-chan', teamId:
 const publicTeamChannel: Room = { id: 'pubtc', t: 'c', name: 'open-team-chan', teamId: publicTeam.id };
 
 async function check(room: Room, user: Receiver, facts = new FakeFacts(), permissions: Permissions = DEFAULTS): Promise<boolean> {
-  return canAccessRoom(room, user, permissions, facts);
+  return (await decideRoomAccess(room, user, permissions, facts)).allowed;
 }
 
 describe('public channel (`c`) and view-c-room', () => {
@@ -183,6 +189,38 @@ describe('subscription', () => {
     const facts = new FakeFacts();
     expect(await check(channel, USER, facts)).toBe(true);
     expect(facts.calls).toEqual(['isSubscribed:chan']);
+  });
+});
+
+describe("a banned member (Rocket.Chat's room ban: the subscription stays with status BANNED)", () => {
+  const banned = (room: Room, subscribedTo: string[] = []) => {
+    const facts = new FakeFacts(new Set(subscribedTo), [channel, group], [privateTeam, { ...publicTeam, type: 0 }]);
+    facts.banned.add(room.id);
+    return facts;
+  };
+
+  it('is refused a public channel that view-c-room would open', async () => {
+    expect(await check(channel, USER, new FakeFacts())).toBe(true);
+    expect(await check(channel, USER, banned(channel))).toBe(false);
+    expect(await check(channel, ADMIN, banned(channel))).toBe(false);
+  });
+
+  it('is refused a channel of a public or a private team', async () => {
+    const privateMember = new FakeFacts(new Set(['teamMainP']), [], [privateTeam]);
+    expect(await check(privateTeamChannel, USER, privateMember)).toBe(true);
+    const bannedPrivate = banned(privateTeamChannel, ['teamMainP']);
+    expect(await check(privateTeamChannel, USER, bannedPrivate)).toBe(false);
+    expect(await check(publicTeamChannel, USER, banned(publicTeamChannel))).toBe(false);
+  });
+
+  it('a ban from one room leaves the others open', async () => {
+    expect(await check(channel, USER, banned(group))).toBe(true);
+  });
+
+  it('a discussion follows its parent: banned from the parent channel, refused the discussion', async () => {
+    const discussion: Room = { id: 'dc', t: 'p', prid: 'chan' };
+    expect(await check(discussion, USER, new FakeFacts(new Set(), [channel]))).toBe(true);
+    expect(await check(discussion, USER, banned(channel))).toBe(false);
   });
 });
 
@@ -381,7 +419,9 @@ describe('omnichannel (`l` and `v`)', () => {
     await check({ ...room, open: true }, agent(), openRoom, departmentAgent);
     const manager = new FakeFacts(new Set(), [], [], new Set(['sales']));
     await check(room, as(['livechat-manager']), manager, departmentAgent);
-    expect([...withoutPermission.calls, ...openRoom.calls, ...manager.calls]).toEqual([]);
+    // The receiver's subscription to the room itself comes with the room (no read): a refusal asks it to say why.
+    const reads = [...withoutPermission.calls, ...openRoom.calls, ...manager.calls].filter((call) => call !== `isSubscribed:${room.id}`);
+    expect(reads).toEqual([]);
     const asked = new FakeFacts(new Set(), [], [], new Set(['sales']));
     expect(await check(room, agent(), asked, departmentAgent)).toBe(true);
     expect(asked.calls).toEqual(['isDepartmentAgent:sales']);
@@ -399,5 +439,65 @@ describe('omnichannel (`l` and `v`)', () => {
     for (const room of [group, direct, { ...group, servedById: 'agent1' }]) {
       expect(await check(room, everything)).toBe(false);
     }
+  });
+});
+
+describe('why access is refused (the reason of lib/reasons.ts)', () => {
+  const reasonOf = async (room: Room, user: Receiver, facts = new FakeFacts(), permissions: Permissions = DEFAULTS) => {
+    const decision = await decideRoomAccess(room, user, permissions, facts);
+    return decision.allowed ? `allowed by ${decision.by}` : decision.reason;
+  };
+  const departmentAgent = resolvePermissions({ 'view-livechat-room-closed-same-department': ['livechat-agent'] });
+  const exportedTeam = (type: number, members: string[] = []): FakeTeam => ({ id: 'T1', mainRoomId: 'main1', mainRoomType: 'p', type, members });
+  const teamChannel: Room = { id: 'tc1', t: 'c', name: 'team-news', teamId: 'T1' };
+
+  it.each<[string, Room, Receiver, FakeFacts, Permissions, string]>([
+    ['a joined private group', group, USER, new FakeFacts(new Set(['grp'])), DEFAULTS, 'allowed by joined'],
+    ['a public channel, by role', channel, USER, new FakeFacts(), DEFAULTS, 'allowed by view-c-room'],
+    ['a private group, not joined', group, USER, new FakeFacts(), DEFAULTS, 'not-subscribed'],
+    ['a DM, not joined', direct, ADMIN, new FakeFacts(), DEFAULTS, 'not-subscribed'],
+    ['subscribed, but no view permission', group, as(['auditor']), new FakeFacts(new Set(['grp'])), DEFAULTS, 'permission-missing'],
+    ['subscribed to a channel, but no view permission at all', channel, NOBODY, new FakeFacts(new Set(['chan'])), DEFAULTS, 'permission-missing'],
+    ['a public channel, not joined, a guest', channel, GUEST, new FakeFacts(), DEFAULTS, 'channel-permission-missing'],
+    ['a private team, not a member', teamChannel, USER, new FakeFacts(new Set(), [], [exportedTeam(1)]), DEFAULTS, 'team-not-member'],
+    ['a private team (older export), main room not joined', privateTeamChannel, USER, new FakeFacts(new Set(), [], [privateTeam]), DEFAULTS, 'team-not-member'],
+    ['a public team, a guest', teamChannel, GUEST, new FakeFacts(new Set(), [], [exportedTeam(0)]), DEFAULTS, 'channel-permission-missing'],
+    ['a private team, a member', teamChannel, NOBODY, new FakeFacts(new Set(), [], [exportedTeam(1, ['u1'])]), DEFAULTS, 'allowed by team'],
+    ['a team nobody knows', teamChannel, USER, new FakeFacts(), DEFAULTS, 'team-unknown'],
+    ['an open livechat room of another agent', livechat, as(['livechat-agent'], 'agent2'), new FakeFacts(), DEFAULTS, 'omnichannel-not-serving'],
+    ['a closed livechat room, no closed-room permission', { ...livechat, open: false }, as(['livechat-agent'], 'agent2'), new FakeFacts(), DEFAULTS, 'omnichannel-closed-not-allowed'],
+    [
+      'a closed room of another department',
+      { ...livechat, open: false, departmentId: 'sales' },
+      as(['livechat-agent'], 'agent2'),
+      new FakeFacts(),
+      departmentAgent,
+      'omnichannel-closed-not-department-agent',
+    ],
+    ['a closed room without a department', { ...livechat, open: false }, as(['livechat-agent'], 'agent2'), new FakeFacts(), departmentAgent, 'omnichannel-closed-not-department-agent'],
+    [
+      'a closed room of the agent department',
+      { ...livechat, open: false, departmentId: 'sales' },
+      as(['livechat-agent'], 'agent2'),
+      new FakeFacts(new Set(), [], [], new Set(['sales'])),
+      departmentAgent,
+      'allowed by omnichannel',
+    ],
+    ['the serving agent', livechat, as([], 'agent1'), new FakeFacts(), DEFAULTS, 'allowed by omnichannel'],
+    ['a discussion whose parent is gone', { id: 'd9', t: 'p', prid: 'gone' }, USER, new FakeFacts(), DEFAULTS, 'discussion-parent-unknown'],
+    ['a discussion of a group not joined: the parent says why', { id: 'd2', t: 'p', prid: 'grp' }, USER, new FakeFacts(new Set(), [group]), DEFAULTS, 'not-subscribed'],
+    ['a discussion of a channel, a guest', { id: 'd1', t: 'p', prid: 'chan' }, GUEST, new FakeFacts(new Set(), [channel]), DEFAULTS, 'channel-permission-missing'],
+    ['a discussion of a joined group', { id: 'd2', t: 'p', prid: 'grp' }, USER, new FakeFacts(new Set(['grp']), [group]), DEFAULTS, 'allowed by discussion-parent'],
+  ])('%s → %s', async (_, room, user, facts, permissions, expected) => {
+    expect(await reasonOf(room, user, facts, permissions)).toBe(expected);
+  });
+
+  it('a success asks exactly what it asked before the reasons existed (nothing for the refusal)', async () => {
+    const joined = new FakeFacts(new Set(['grp']));
+    await decideRoomAccess(group, USER, DEFAULTS, joined);
+    expect(joined.calls).toEqual(['isSubscribed:grp']);
+    const byRole = new FakeFacts();
+    await decideRoomAccess(channel, USER, DEFAULTS, byRole);
+    expect(byRole.calls).toEqual(['isSubscribed:chan']);
   });
 });

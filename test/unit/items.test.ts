@@ -16,17 +16,14 @@ import {
   toTeam,
   type Document,
   type Item,
-  type MappingContext,
 } from '../../lib/store/items';
-import { BADGE_INDEX_KEY, SUB_ID_INDEX_KEY, TTL_ATTRIBUTE } from '../../lib/store/keys';
+import { BADGE_INDEX_KEY, TTL_ATTRIBUTE } from '../../lib/store/keys';
 
-const DAY = 24 * 60 * 60 * 1000;
-const CONTEXT: MappingContext = { loginExpirationDays: 90 };
 const WHEN = '2024-03-01T12:00:00.000Z';
 
-function invalid(collection: Parameters<typeof itemsForDocument>[0], doc: Document, context = CONTEXT): string {
+function invalid(collection: Parameters<typeof itemsForDocument>[0], doc: Document): string {
   try {
-    itemsForDocument(collection, doc, context);
+    itemsForDocument(collection, doc);
   } catch (error) {
     expect(error).toBeInstanceOf(InvalidDocument);
     return (error as Error).message;
@@ -57,7 +54,7 @@ describe('users', () => {
   };
 
   it('keeps only what push.get reads about the user', () => {
-    const { entity, items } = itemsForDocument('users', alice, CONTEXT);
+    const { entity, items } = itemsForDocument('users', alice);
     expect(entity).toBe('user');
     expect(bySk(items, 'USER')).toStrictEqual({
       pk: 'USER#aliceUserId000001',
@@ -73,8 +70,8 @@ describe('users', () => {
     expect(text).not.toContain('alice@example.com');
   });
 
-  it('stores one item per login token, keyed by its hash, with a TTL for login tokens only', () => {
-    const { items } = itemsForDocument('users', alice, CONTEXT);
+  it('stores one item per login token, keyed by its hash, without a TTL (expiry is decided at read time)', () => {
+    const { items } = itemsForDocument('users', alice);
     expect(items).toHaveLength(3);
     const login = bySk(items, 'TOKEN#hashOfLoginToken=');
     expect(login).toStrictEqual({
@@ -83,7 +80,6 @@ describe('users', () => {
       hashedToken: 'hashOfLoginToken=',
       when: Date.parse(WHEN),
       personalAccessToken: false,
-      [TTL_ATTRIBUTE]: (Date.parse(WHEN) + 90 * DAY) / 1000,
       // the account's login fields, so that the authorizer reads one item
       username: 'alice',
       active: true,
@@ -97,7 +93,7 @@ describe('users', () => {
   });
 
   it('puts a deactivation on every token item, which is all the authorizer reads', () => {
-    const { items } = itemsForDocument('users', { ...alice, active: false, roles: ['admin'] }, CONTEXT);
+    const { items } = itemsForDocument('users', { ...alice, active: false, roles: ['admin'] });
     const tokens = items.filter((item) => item.sk.startsWith('TOKEN#'));
     expect(tokens).toHaveLength(2);
     for (const token of tokens) {
@@ -105,12 +101,9 @@ describe('users', () => {
     }
   });
 
-  it('takes the TTL from the login expiration of the export, in whole epoch seconds', () => {
-    const doc: Document = { _id: 'u', services: { resume: { loginTokens: [{ when: '2024-03-01T12:00:00.250Z', hashedToken: 'h' }] } } };
-    const { items } = itemsForDocument('users', doc, { loginExpirationDays: 30 });
-    const expected = Math.ceil((Date.parse('2024-03-01T12:00:00.250Z') + 30 * DAY) / 1000);
-    expect(bySk(items, 'TOKEN#h')?.[TTL_ATTRIBUTE]).toBe(expected);
-    expect(Number.isInteger(expected)).toBe(true);
+  it('gives no login token a TTL, however old: Accounts_LoginExpiration may still be raised', () => {
+    const doc: Document = { _id: 'u', services: { resume: { loginTokens: [{ when: '2001-03-01T12:00:00.250Z', hashedToken: 'h' }] } } };
+    expect(bySk(itemsForDocument('users', doc).items, 'TOKEN#h')).not.toHaveProperty(TTL_ATTRIBUTE);
   });
 
   it('ignores a legacy raw `token` entry, as Rocket.Chat does: neither hashed nor stored', () => {
@@ -126,7 +119,7 @@ describe('users', () => {
         },
       },
     };
-    const { items } = itemsForDocument('users', doc, CONTEXT);
+    const { items } = itemsForDocument('users', doc);
     expect(items.map((item) => item.sk)).toEqual(['USER', 'TOKEN#H']);
     expect(JSON.stringify(items)).not.toContain(raw);
     expect(JSON.stringify(items)).not.toContain(hashLoginToken(raw));
@@ -144,28 +137,28 @@ describe('users', () => {
         },
       },
     };
-    const { items } = itemsForDocument('users', doc, CONTEXT);
+    const { items } = itemsForDocument('users', doc);
     expect(items.map((item) => item.sk)).toEqual(['USER', 'TOKEN#H']);
   });
 
   it('reads `active` (only an explicit false deactivates) and defaults roles to none', () => {
-    const user = (doc: Document) => bySk(itemsForDocument('users', { _id: 'u', ...doc }, CONTEXT).items, 'USER')!;
+    const user = (doc: Document) => bySk(itemsForDocument('users', { _id: 'u', ...doc }).items, 'USER')!;
     expect(user({}).active).toBe(true);
     expect(user({ active: false }).active).toBe(false);
     expect(user({}).roles).toEqual([]);
     expect(user({ roles: null }).roles).toEqual([]);
-    expect(itemsForDocument('users', { _id: 'u' }, CONTEXT).items).toHaveLength(1);
+    expect(itemsForDocument('users', { _id: 'u' }).items).toHaveLength(1);
   });
 
   it('a personal access token with an unreadable `when` keeps no `when`', () => {
     const doc: Document = { _id: 'u', services: { resume: { loginTokens: [{ hashedToken: 'P', type: 'personalAccessToken', when: 'garbage' }] } } };
-    const token = bySk(itemsForDocument('users', doc, CONTEXT).items, 'TOKEN#P')!;
+    const token = bySk(itemsForDocument('users', doc).items, 'TOKEN#P')!;
     expect(token.when).toBeUndefined();
     expect(token[TTL_ATTRIBUTE]).toBeUndefined();
   });
 
   it('maps back to the authorizer records', () => {
-    const { items } = itemsForDocument('users', { ...alice, active: false }, CONTEXT);
+    const { items } = itemsForDocument('users', { ...alice, active: false });
     expect(toAuthUser('aliceUserId000001', bySk(items, 'USER')!)).toStrictEqual({
       id: 'aliceUserId000001',
       username: 'alice',
@@ -213,7 +206,7 @@ describe('rooms', () => {
       msgs: 10,
       lastMessage: { msg: 'big' },
     };
-    const { entity, items } = itemsForDocument('rocketchat_room', doc, CONTEXT);
+    const { entity, items } = itemsForDocument('rocketchat_room', doc);
     expect(entity).toBe('room');
     expect(items).toHaveLength(1);
     expect(toRoom('r1', items[0]!)).toStrictEqual({
@@ -236,21 +229,21 @@ describe('rooms', () => {
   });
 
   it('keeps `federated: true` (a federated room is named by its fname), nothing else', () => {
-    const room = (federated: Json) => toRoom('r1', itemsForDocument('rocketchat_room', { _id: 'r1', t: 'c', name: 'n', federated }, CONTEXT).items[0]!)!;
+    const room = (federated: Json) => toRoom('r1', itemsForDocument('rocketchat_room', { _id: 'r1', t: 'c', name: 'n', federated }).items[0]!)!;
     expect(room(true).federated).toBe(true);
     expect(room(false).federated).toBeUndefined();
     expect(room('true').federated).toBeUndefined();
   });
 
   it('a team main room also writes the team item', () => {
-    const { items } = itemsForDocument('rocketchat_room', { _id: 'main', t: 'p', name: 'team', teamId: 'T1', teamMain: true }, CONTEXT);
+    const { items } = itemsForDocument('rocketchat_room', { _id: 'main', t: 'p', name: 'team', teamId: 'T1', teamMain: true });
     expect(items.map((item) => [item.pk, item.sk])).toEqual([
       ['ROOM#main', 'ROOM'],
       ['TEAM#T1', 'TEAM'],
     ]);
     expect(toTeam('T1', items[1]!)).toStrictEqual({ id: 'T1', mainRoomId: 'main', mainRoomType: 'p' });
     // a team channel is not a main room
-    expect(itemsForDocument('rocketchat_room', { _id: 'ch', t: 'c', teamId: 'T1' }, CONTEXT).items).toHaveLength(1);
+    expect(itemsForDocument('rocketchat_room', { _id: 'ch', t: 'c', teamId: 'T1' }).items).toHaveLength(1);
   });
 
   it.each([
@@ -265,7 +258,7 @@ describe('rooms', () => {
 
 describe('omnichannel rooms', () => {
   it('keep `open` (only a boolean true is open) and the department', () => {
-    const room = (doc: Document) => toRoom('l1', itemsForDocument('rocketchat_room', { _id: 'l1', t: 'l', ...doc }, CONTEXT).items[0]!)!;
+    const room = (doc: Document) => toRoom('l1', itemsForDocument('rocketchat_room', { _id: 'l1', t: 'l', ...doc }).items[0]!)!;
     expect(room({ open: true, departmentId: 'sales' })).toMatchObject({ open: true, departmentId: 'sales' });
     expect(room({ open: 'yes' }).open).toBe(false);
     expect(room({}).open).toBe(false);
@@ -275,18 +268,18 @@ describe('omnichannel rooms', () => {
 
 describe('team collections and department agents', () => {
   it('a team document keeps its type, beside the main-room item of the same team', () => {
-    const { entity, items } = itemsForDocument('rocketchat_team', { _id: 'T1', name: 'crew', type: 1, roomId: 'main', createdAt: '2024-01-01T00:00:00.000Z' }, CONTEXT);
+    const { entity, items } = itemsForDocument('rocketchat_team', { _id: 'T1', name: 'crew', type: 1, roomId: 'main', createdAt: '2024-01-01T00:00:00.000Z' });
     expect(entity).toBe('team document');
     expect(items).toStrictEqual([{ pk: 'TEAM#T1', sk: 'TEAMDOC', type: 1 }]);
     expect(invalid('rocketchat_team', { _id: 'T1', type: 'public' })).toBe('team has no numeric "type"');
   });
 
   it('a team member is keyed by team and user, findable by its _id', () => {
-    const { entity, items } = itemsForDocument('rocketchat_team_member', { _id: 'tm1', teamId: 'T1', userId: 'u1', roles: ['member'] }, CONTEXT);
+    const { entity, items } = itemsForDocument('rocketchat_team_member', { _id: 'tm1', teamId: 'T1', userId: 'u1', roles: ['member'] });
     expect(entity).toBe('team member');
     expect(items).toStrictEqual([{ pk: 'TEAM#T1', sk: 'MEMBER#u1' }]);
     // The import writes an `_id` pointer beside it, which a change-stream delete resolves.
-    expect(importItemsForDocument('rocketchat_team_member', { _id: 'tm1', teamId: 'T1', userId: 'u1' }, CONTEXT, 'v').items).toStrictEqual([
+    expect(importItemsForDocument('rocketchat_team_member', { _id: 'tm1', teamId: 'T1', userId: 'u1' }, 'v').items).toStrictEqual([
       { pk: 'TEAM#T1', sk: 'MEMBER#u1', version: 'v' },
       { pk: 'DOCID#rocketchat_team_member#tm1', sk: 'DOCID', targetPk: 'TEAM#T1', targetSk: 'MEMBER#u1', version: 'v' },
     ]);
@@ -295,10 +288,10 @@ describe('team collections and department agents', () => {
 
   it('a department agent is keyed by department and agent, findable by its _id', () => {
     const doc = { _id: 'da1', agentId: 'agent1', departmentId: 'sales', username: 'agent', departmentEnabled: true };
-    const { entity, items } = itemsForDocument('rocketchat_livechat_department_agents', doc, CONTEXT);
+    const { entity, items } = itemsForDocument('rocketchat_livechat_department_agents', doc);
     expect(entity).toBe('department agent');
     expect(items).toStrictEqual([{ pk: 'DEPT#sales', sk: 'AGENT#agent1' }]);
-    expect(importItemsForDocument('rocketchat_livechat_department_agents', doc, CONTEXT, 'v').items[1]).toStrictEqual({
+    expect(importItemsForDocument('rocketchat_livechat_department_agents', doc, 'v').items[1]).toStrictEqual({
       pk: 'DOCID#rocketchat_livechat_department_agents#da1',
       sk: 'DOCID',
       targetPk: 'DEPT#sales',
@@ -310,20 +303,31 @@ describe('team collections and department agents', () => {
 });
 
 describe('subscriptions', () => {
-  const sub = (doc: Document) => itemsForDocument('rocketchat_subscription', { _id: 'sub1', rid: 'r1', u: { _id: 'u1', username: 'x' }, ...doc }, CONTEXT).items[0]!;
+  const sub = (doc: Document) => itemsForDocument('rocketchat_subscription', { _id: 'sub1', rid: 'r1', u: { _id: 'u1', username: 'x' }, ...doc }).items[0]!;
 
-  it('are stored under the user, findable by their _id', () => {
-    const item = sub({ unread: 2, name: 'general', fname: 'General' });
+  it('are stored under the user, with only the attributes push.get reads', () => {
+    const item = sub({ unread: 2, name: 'general', fname: 'General', alert: true, open: true });
     expect(item.pk).toBe('USER#u1');
     expect(item.sk).toBe('SUB#r1');
-    expect(item[SUB_ID_INDEX_KEY]).toBe('sub1');
-    expect(toSubscription('u1', item)).toStrictEqual({ userId: 'u1', rid: 'r1', name: 'general', fname: 'General', unread: 2, archived: false, invited: false });
+    // The `_id` is not among them: a delete resolves it through the subscription's pointer item.
+    expect(
+      Object.keys(item)
+        .filter((name) => item[name] !== undefined)
+        .sort(),
+    ).toStrictEqual(['archived', 'badgeUser', 'fname', 'name', 'pk', 'rid', 'sk', 'unread']);
+    expect(toSubscription('u1', item)).toStrictEqual({ userId: 'u1', rid: 'r1', name: 'general', fname: 'General', unread: 2, archived: false, invited: false, banned: false });
   });
 
   it('remember a pending invitation (status INVITED), which access does not count', () => {
     expect(toSubscription('u1', sub({ status: 'INVITED' })).invited).toBe(true);
     expect(toSubscription('u1', sub({ status: 'ACCEPTED' })).invited).toBe(false);
     expect(toSubscription('u1', sub({})).invited).toBe(false);
+  });
+
+  it('remember a ban (status BANNED), which access does not count as membership', () => {
+    expect(toSubscription('u1', sub({ status: 'BANNED' }))).toMatchObject({ banned: true, invited: false });
+    expect(toSubscription('u1', sub({ status: 'INVITED' })).banned).toBe(false);
+    expect(toSubscription('u1', sub({})).banned).toBe(false);
   });
 
   it('carry the sparse badge key only when unread > 0 and not archived', () => {
@@ -353,30 +357,30 @@ describe('messages', () => {
   const doc: Document = { _id: 'm1', rid: 'r1', msg: 'hello', ts: '2021-10-22T14:29:23.581Z', u: { _id: 'u1', username: 'x' }, md: [{ type: 'PARAGRAPH' }] };
 
   it('are stored whole and read back whole', () => {
-    const { entity, items } = itemsForDocument('rocketchat_message', doc, CONTEXT);
+    const { entity, items } = itemsForDocument('rocketchat_message', doc);
     expect(entity).toBe('message');
     expect(items[0]).toMatchObject({ pk: 'MSG#m1', sk: 'MSG', rid: 'r1' });
     expect(toMessage('m1', items[0]!)).toStrictEqual({ id: 'm1', rid: 'r1', document: doc });
   });
 
   it('an edit-history copy (_hidden) reads back as not found', () => {
-    const item = itemsForDocument('rocketchat_message', { ...doc, _hidden: true }, CONTEXT).items[0]!;
+    const item = itemsForDocument('rocketchat_message', { ...doc, _hidden: true }).items[0]!;
     expect(toMessage('m1', item)).toBeUndefined();
     const shown = { ...doc, _hidden: false, t: 'uj' };
-    expect(toMessage('m1', itemsForDocument('rocketchat_message', shown, CONTEXT).items[0]!)?.document).toStrictEqual(shown);
+    expect(toMessage('m1', itemsForDocument('rocketchat_message', shown).items[0]!)?.document).toStrictEqual(shown);
   });
 
   it('a removed message kept for "show deleted status" (t: rm) reads back whole, as Rocket.Chat answers it', () => {
     const removed = { ...doc, t: 'rm', msg: '' };
-    expect(toMessage('m1', itemsForDocument('rocketchat_message', removed, CONTEXT).items[0]!)).toStrictEqual({ id: 'm1', rid: 'r1', document: removed });
+    expect(toMessage('m1', itemsForDocument('rocketchat_message', removed).items[0]!)).toStrictEqual({ id: 'm1', rid: 'r1', document: removed });
     // an item written when removed messages were still flagged hidden is answered too
-    const legacy = { ...itemsForDocument('rocketchat_message', removed, CONTEXT).items[0]!, hidden: true };
+    const legacy = { ...itemsForDocument('rocketchat_message', removed).items[0]!, hidden: true };
     expect(toMessage('m1', legacy)?.document).toStrictEqual(removed);
   });
 
   it('big messages are stored gzip-compressed and read back equal', () => {
     const big: Document = { ...doc, msg: 'lorem ipsum dolor sit amet '.repeat(8000), attachments: [{ description: 'x'.repeat(20_000) }] };
-    const item = itemsForDocument('rocketchat_message', big, CONTEXT).items[0]!;
+    const item = itemsForDocument('rocketchat_message', big).items[0]!;
     expect(item.document).toBeUndefined();
     expect(item.documentGzip).toBeInstanceOf(Uint8Array);
     const gz = item.documentGzip as Uint8Array;
@@ -387,7 +391,7 @@ describe('messages', () => {
   });
 
   it('small messages are stored as JSON text', () => {
-    const item = itemsForDocument('rocketchat_message', doc, CONTEXT).items[0]!;
+    const item = itemsForDocument('rocketchat_message', doc).items[0]!;
     expect(item.documentGzip).toBeUndefined();
     expect(JSON.parse(item.document as string)).toStrictEqual(doc);
   });
@@ -412,26 +416,26 @@ describe('messages', () => {
 
 describe('settings and permissions', () => {
   it('keep the settings push.get uses, with their value', () => {
-    expect(itemsForDocument('rocketchat_settings', { _id: 'Site_Url', value: 'https://chat.example.com', type: 'string' }, CONTEXT)).toStrictEqual({
+    expect(itemsForDocument('rocketchat_settings', { _id: 'Site_Url', value: 'https://chat.example.com', type: 'string' })).toStrictEqual({
       entity: 'setting',
       items: [{ pk: 'SETTING#Site_Url', sk: 'SETTING', value: 'https://chat.example.com' }],
     });
-    expect(itemsForDocument('rocketchat_settings', { _id: 'Push_show_message', value: false }, CONTEXT).items[0]!.value).toBe(false);
-    expect(itemsForDocument('rocketchat_settings', { _id: 'Language' }, CONTEXT).items[0]!.value).toBeNull();
+    expect(itemsForDocument('rocketchat_settings', { _id: 'Push_show_message', value: false }).items[0]!.value).toBe(false);
+    expect(itemsForDocument('rocketchat_settings', { _id: 'Language' }).items[0]!.value).toBeNull();
   });
 
   it('skip every other setting', () => {
     for (const id of ['Site_Name', 'Push_enable', 'site_url', 'SITE_URL', 'constructor', '__proto__']) {
-      expect(itemsForDocument('rocketchat_settings', { _id: id, value: 'x' }, CONTEXT)).toStrictEqual({ items: [] });
+      expect(itemsForDocument('rocketchat_settings', { _id: id, value: 'x' })).toStrictEqual({ items: [] });
     }
   });
 
   it('keep the permissions the access rules check with their roles, skip the others', () => {
-    expect(itemsForDocument('rocketchat_permissions', { _id: 'view-c-room', roles: ['user', 'guest'] }, CONTEXT)).toStrictEqual({
+    expect(itemsForDocument('rocketchat_permissions', { _id: 'view-c-room', roles: ['user', 'guest'] })).toStrictEqual({
       entity: 'permission',
       items: [{ pk: 'PERMISSION#view-c-room', sk: 'PERMISSION', roles: ['user', 'guest'] }],
     });
-    expect(itemsForDocument('rocketchat_permissions', { _id: 'view-livechat-rooms', roles: [] }, CONTEXT).items[0]!.roles).toEqual([]);
+    expect(itemsForDocument('rocketchat_permissions', { _id: 'view-livechat-rooms', roles: [] }).items[0]!.roles).toEqual([]);
     const accessPermissions = [
       'view-joined-room',
       'view-p-room',
@@ -442,10 +446,10 @@ describe('settings and permissions', () => {
       'view-livechat-room-closed-same-department',
     ];
     for (const id of accessPermissions) {
-      expect(itemsForDocument('rocketchat_permissions', { _id: id, roles: ['custom-role'] }, CONTEXT).items, id).toStrictEqual([{ pk: `PERMISSION#${id}`, sk: 'PERMISSION', roles: ['custom-role'] }]);
+      expect(itemsForDocument('rocketchat_permissions', { _id: id, roles: ['custom-role'] }).items, id).toStrictEqual([{ pk: `PERMISSION#${id}`, sk: 'PERMISSION', roles: ['custom-role'] }]);
     }
     for (const id of ['create-c', 'view-outside-room', 'view-x-room', 'view-livechat-manager', 'toString']) {
-      expect(itemsForDocument('rocketchat_permissions', { _id: id, roles: ['admin'] }, CONTEXT)).toStrictEqual({ items: [] });
+      expect(itemsForDocument('rocketchat_permissions', { _id: id, roles: ['admin'] })).toStrictEqual({ items: [] });
     }
   });
 

@@ -11,7 +11,7 @@ import { UnmappableChange, UnsupportedChange } from '../../lib/errors';
 import { ChangeApplier } from '../../lib/sync/apply';
 import { IMPORT_VERSION, versionOf, type ChangeEvent } from '../../lib/sync/change-event';
 import { documentPointerKey, keys, subscriptionPointerKey } from '../../lib/store/keys';
-import { ChangeLog, SCENARIO, scenarioChanges, scenarioDocuments } from '../support/change-events';
+import { ChangeLog, SCENARIO, scenarioChanges, scenarioDocuments } from '../../testkit/change-events';
 import { MemorySyncStore } from '../support/memory-sync-store';
 
 const NOW = Date.parse('2026-12-02T10:00:00.000Z');
@@ -255,10 +255,24 @@ describe('settings and permissions', () => {
     expect((await apply(log.insert('rocketchat_settings', { _id: 'Some_Other_Setting', value: 1 }))).kind).toBe('irrelevant');
     expect((await apply(log.insert('rocketchat_settings', { _id: 'Push_show_message', value: true }))).kind).toBe('applied');
     expect((await apply(log.update('rocketchat_settings', 'Push_show_message', { _updatedAt: WHEN, ts: WHEN }))).kind).toBe('irrelevant');
-    expect(await apply(log.update('rocketchat_settings', 'Push_show_message', { value: false }))).toStrictEqual({ kind: 'applied', writes: 1, reads: 0 });
+    // The setting, then a new configuration stamp (the handlers' cache key).
+    expect(await apply(log.update('rocketchat_settings', 'Push_show_message', { value: false }))).toStrictEqual({ kind: 'applied', writes: 2, reads: 0 });
     expect(await store.rawItem(keys.setting('Push_show_message'))).toMatchObject({ value: false });
     await apply(log.insert('rocketchat_permissions', { _id: 'view-c-room', roles: ['admin', 'user'] }));
     expect((await apply(log.update('rocketchat_permissions', 'view-c-room', { roles: ['admin'] }))).kind).toBe('applied');
+  });
+
+  it('every applied or replayed change of a read setting or permission stamps the configuration; nothing else does', async () => {
+    const { store, log, apply } = setup();
+    await apply(log.insert('rocketchat_settings', { _id: 'Some_Other_Setting', value: 1 }));
+    await apply(log.insert('rocketchat_room', { _id: 'r1', t: 'c', name: 'general' }));
+    expect(store.configStamps).toBe(0);
+    const change = log.insert('rocketchat_permissions', { _id: 'view-p-room', roles: ['user'] });
+    await apply(change);
+    // A retry (the stamp write failed after the item's) finds the item stale and still stamps.
+    expect((await apply(change)).kind).toBe('stale');
+    await apply(log.delete('rocketchat_settings', 'Push_show_message'));
+    expect(store.configStamps).toBe(3);
   });
 });
 

@@ -9,8 +9,12 @@ import { Aggregator } from 'mingo';
 import { describe, expect, it } from 'vitest';
 import { hashLoginToken } from '../../lib/auth';
 import { COLLECTIONS, itemsForDocument, type Collection, type Document } from '../../lib/store/items';
+import { keys, TOMBSTONE_ATTRIBUTE } from '../../lib/store/keys';
+import { ChangeApplier } from '../../lib/sync/apply';
 import type { ChangeEvent } from '../../lib/sync/change-event';
 import { changeStreamPipeline, isRelevantChange, READ_FIELDS } from '../../lib/sync/relevance';
+import { ChangeLog } from '../../testkit/change-events';
+import { MemorySyncStore } from '../support/memory-sync-store';
 
 /** Every dotted path the mapping reads from the document (array indexes folded away). */
 function pathsRead(collection: Collection, doc: Document): Set<string> {
@@ -27,7 +31,7 @@ function pathsRead(collection: Collection, doc: Document): Set<string> {
       },
     });
   };
-  itemsForDocument(collection, watch(doc, '') as Document, { loginExpirationDays: 90 });
+  itemsForDocument(collection, watch(doc, '') as Document);
   return read;
 }
 
@@ -140,15 +144,16 @@ describe('filtering by updateDescription', () => {
     expect([isRelevantChange(change), passesServer([change]).length]).toStrictEqual([true, 1]);
   });
 
-  it('settings and permissions: only the ids push.get reads', () => {
+  it('settings and permissions: only the ids push.get reads, and the ones doctor checks', () => {
     const changes = [
       event('rocketchat_settings', 'update', { value: 1 }, 'Site_Url'),
       event('rocketchat_settings', 'update', { value: 1 }, 'Other'),
       event('rocketchat_permissions', 'insert', {}, 'view-c-room'),
       event('rocketchat_permissions', 'insert', {}, 'other'),
+      event('rocketchat_settings', 'update', { value: false }, 'Push_request_content_from_server'),
     ];
-    expect(changes.map(isRelevantChange)).toStrictEqual([true, false, true, false]);
-    expect(passesServer(changes.map((change, n) => ({ ...change, _id: n })))).toStrictEqual([0, 2]);
+    expect(changes.map(isRelevantChange)).toStrictEqual([true, false, true, false, true]);
+    expect(passesServer(changes.map((change, n) => ({ ...change, _id: n })))).toStrictEqual([0, 2, 4]);
   });
 
   it('the server and isRelevantChange agree on any event (property)', () => {
@@ -209,5 +214,58 @@ describe('filtering by updateDescription', () => {
     expect(out!._id).toStrictEqual(change._id);
     const gone = new Aggregator(changeStreamPipeline()).run([{ ...change, fullDocument: null } as unknown as Record<string, unknown>]) as Record<string, unknown>[];
     expect(gone[0]!.fullDocument).toBeNull();
+  });
+
+  describe("a password change (Meteor's setPassword, logout by default) leaves MongoDB without the hash", () => {
+    const HASH = '$2b$10$abcdefghijklmnopqrstuvSECRETbcrypthashvalue0123456789';
+    const user = {
+      _id: 'u1',
+      username: 'una',
+      active: true,
+      roles: ['user'],
+      services: { password: { bcrypt: '$2b$10$oldhash', reset: { token: 'r' } }, resume: { loginTokens: [{ when: new Date(0), hashedToken: hashLoginToken('t') }] } },
+    };
+    /** Through the pipeline as MongoDB runs it (mingo), then as the relay sees it (missing fields dropped). */
+    const throughServer = (change: ChangeEvent): ChangeEvent => {
+      const [out] = new Aggregator(changeStreamPipeline()).run([change as unknown as Record<string, unknown>]) as unknown as ChangeEvent[];
+      return { ...out!, clusterTime: change.clusterTime, updateDescription: JSON.parse(JSON.stringify(out!.updateDescription)) as ChangeEvent['updateDescription'] };
+    };
+
+    it("one update: hash set, reset and login tokens unset; only the tokens' removal passes", async () => {
+      const log = new ChangeLog();
+      log.existing('users', user);
+      // accounts-password: $set services.password.bcrypt, $unset services.password.reset and, to log out, services.resume.loginTokens.
+      const change = log.update('users', 'u1', { 'services.password.bcrypt': HASH }, ['services.password.reset', 'services.resume.loginTokens']);
+      const out = throughServer(change);
+      expect(JSON.stringify(out)).not.toMatch(/bcrypt|services\.password|SECRET/);
+      expect(out.updateDescription).toStrictEqual({ updatedFields: {}, removedFields: ['services.resume.loginTokens'], truncatedArrays: [] });
+      expect(isRelevantChange(out)).toBe(true);
+      // And the trimmed event still does its work: the token is gone.
+      const store = new MemorySyncStore();
+      store.seed({ ...keys.token('u1', hashLoginToken('t')), hashedToken: hashLoginToken('t'), when: 0, personalAccessToken: false, version: '0' });
+      expect((await new ChangeApplier(store).apply(out)).kind).toBe('applied');
+      expect((await store.rawItem(keys.token('u1', hashLoginToken('t'))))?.[TOMBSTONE_ATTRIBUTE]).toBe(true);
+    });
+
+    it('a parent set whole (`services`) keeps only the login tokens below it', () => {
+      const log = new ChangeLog();
+      log.existing('users', user);
+      const services = { password: { bcrypt: HASH }, resume: { loginTokens: [] } };
+      const out = throughServer(log.update('users', 'u1', { services, emails: [{ address: 'una@example.com' }] }));
+      expect(JSON.stringify(out)).not.toMatch(/bcrypt|password|SECRET|una@example/);
+      expect(out.updateDescription!.updatedFields).toStrictEqual({ services: { resume: { loginTokens: [] } } });
+      expect(isRelevantChange(out)).toBe(true);
+    });
+
+    it('a change of the hash alone never passes the server', () => {
+      const log = new ChangeLog();
+      log.existing('users', user);
+      expect(passesServer([log.update('users', 'u1', { 'services.password.bcrypt': HASH })])).toStrictEqual([]);
+    });
+
+    it('other collections keep their updateDescription whole', () => {
+      const change = event('rocketchat_message', 'update', { msg: 'hello', 'reactions.:+1:': { usernames: ['una'] } });
+      expect(throughServer(change).updateDescription).toStrictEqual(change.updateDescription);
+    });
   });
 });

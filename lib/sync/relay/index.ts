@@ -3,17 +3,19 @@
  * Used by `npm run sync -- --mongo-url`, `npm start -- --mongo-url` and the container image.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { MongoClient, Timestamp, type Db, type Document } from 'mongodb';
+import { MongoClient, ObjectId, Timestamp, type Db, type Document } from 'mongodb';
 import { UnmappableChange, UnsupportedChange } from '../../errors';
 import { DynamoStore } from '../../store/dynamo-store';
 import { RelayStore } from '../../store/relay-store';
+import type { Collection } from '../../store/items';
 import { ChangeApplier } from '../apply';
 import type { ChangeEvent } from '../change-event';
 import { changeStreamPipeline, isRelevantChange } from '../relevance';
 import { RelayStopped, redact, secretsOf, streamFailure } from './errors';
 import { RelayMetrics } from './metrics';
 import { Relay, type ChangeSink, type RelayOptions } from './relay';
-import { loadSnapshot } from './snapshot';
+import { holdsDocuments, reconcile } from './reconcile';
+import { loadSnapshot, partiallyRead } from './snapshot';
 
 export { Relay } from './relay';
 export { RelayStopped } from './errors';
@@ -54,11 +56,12 @@ export async function connectRelay(config: RelayConfig): Promise<RunningRelay> {
     throw new RelayStopped(`cannot connect to MongoDB: ${redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error), secrets)}`);
   }
   const db = client.db(config.dbName ?? databaseOf(config.mongoUrl) ?? 'rocketchat');
-  const applier = new ChangeApplier(new DynamoStore(config.documentClient, { tableName: config.tableName }));
+  const store = new DynamoStore(config.documentClient, { tableName: config.tableName });
+  const applier = new ChangeApplier(store);
   const relay = new Relay({
     db,
     pipeline: changeStreamPipeline() as Document[],
-    sink: applySink(applier, config, secrets),
+    sink: applySink(applier, store, config, secrets),
     store: new RelayStore(config.documentClient, config.tableName),
     metrics: new RelayMetrics(config.metrics ?? false),
     secrets,
@@ -70,7 +73,7 @@ export async function connectRelay(config: RelayConfig): Promise<RunningRelay> {
   return { relay, close: () => client.close() };
 }
 
-function applySink(applier: ChangeApplier, config: RelayConfig, secrets: string[]): ChangeSink {
+function applySink(applier: ChangeApplier, store: DynamoStore, config: RelayConfig, secrets: string[]): ChangeSink {
   return {
     isRelevant: (change) => isRelevantChange(change as ChangeEvent),
     apply: async (change) => {
@@ -86,16 +89,35 @@ function applySink(applier: ChangeApplier, config: RelayConfig, secrets: string[
     unmappableReason: (error) => (error instanceof UnmappableChange ? error.reason : undefined),
     operationTime: (db) => operationTime(db, secrets),
     snapshot: async (db, startAt, apply) => {
-      await loadSnapshot(db, {
+      // A table without documents (a first start) has nothing the snapshot could leave behind.
+      const holdsItems = await holdsDocuments(store.scanVersions());
+      const messageDays = config.snapshotMessageDays ?? 30;
+      await loadSnapshot(db, { startAt, apply, concurrency: SNAPSHOT_CONCURRENCY, messageDays, now: Date.now, log: config.log });
+      if (!holdsItems) return {};
+      config.log('reconciling: removing what MongoDB no longer has …');
+      return reconcile({
+        dbName: db.databaseName,
         startAt,
+        scan: () => store.scanVersions(),
         apply,
+        tombstone: async (key, version) => (await applier.tombstone(key, version)).kind === 'applied',
+        partial: partiallyRead({ messageDays }),
+        existing: (collection, ids) => existingIds(db, collection, ids),
         concurrency: SNAPSHOT_CONCURRENCY,
-        messageDays: config.snapshotMessageDays ?? 30,
-        now: Date.now,
         log: config.log,
       });
     },
   };
+}
+
+/** Which of `ids` the collection still has: one `find` by `_id` (an ObjectId-shaped id is asked both ways). */
+async function existingIds(db: Db, collection: Collection, ids: string[]): Promise<Set<string>> {
+  const candidates = ids.flatMap((id) => (/^[0-9a-f]{24}$/i.test(id) ? [id, new ObjectId(id)] : [id]));
+  const found = await db
+    .collection(collection)
+    .find({ _id: { $in: candidates } } as Document, { projection: { _id: 1 } })
+    .toArray();
+  return new Set(found.map((doc) => String(doc._id)));
 }
 
 /** The cluster time MongoDB answers a read with: the point a new change stream starts from. */

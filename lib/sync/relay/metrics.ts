@@ -16,6 +16,8 @@ export const RELAY_METRIC = {
   lagP50: 'SyncLagP50',
   lagP99: 'SyncLagP99',
   checkpointAge: 'SyncCheckpointAge',
+  /** Documents (or left-over items) a snapshot removed because MongoDB no longer has them; published once per snapshot. */
+  snapshotRemoved: 'SyncSnapshotRemoved',
 } as const;
 
 export type Outcome = 'applied' | 'irrelevant' | 'stale' | 'deadLetter';
@@ -25,6 +27,8 @@ export interface RelaySummary {
   irrelevant: number;
   stale: number;
   deadLetters: number;
+  /** Set when a snapshot was reconciled: what it removed. */
+  snapshotRemoved?: number;
   lagP50Ms?: number;
   lagP99Ms?: number;
 }
@@ -32,7 +36,8 @@ export interface RelaySummary {
 export class RelayMetrics {
   private counts = { applied: 0, irrelevant: 0, stale: 0, deadLetter: 0 };
   private lags: number[] = [];
-  readonly total = { applied: 0, irrelevant: 0, stale: 0, deadLetters: 0 };
+  private snapshotRemoved?: number;
+  readonly total: RelaySummary = { applied: 0, irrelevant: 0, stale: 0, deadLetters: 0 };
   private readonly emf = new Metrics({ namespace: RELAY_METRICS_NAMESPACE, serviceName: RELAY_SERVICE_NAME });
 
   /** `enabled: false` keeps the figures for the log line and publishes nothing (tests, local runs). */
@@ -41,6 +46,12 @@ export class RelayMetrics {
   count(outcome: Outcome, events = 1): void {
     this.counts[outcome] += events;
     this.total[outcome === 'deadLetter' ? 'deadLetters' : outcome] += events;
+  }
+
+  /** A snapshot's reconciliation removed `count` documents (or left-over items). */
+  removed(count: number): void {
+    this.snapshotRemoved = (this.snapshotRemoved ?? 0) + count;
+    this.total.snapshotRemoved = (this.total.snapshotRemoved ?? 0) + count;
   }
 
   lag(ms: number): void {
@@ -55,6 +66,7 @@ export class RelayMetrics {
       irrelevant: this.counts.irrelevant,
       stale: this.counts.stale,
       deadLetters: this.counts.deadLetter,
+      snapshotRemoved: this.snapshotRemoved,
       lagP50Ms: percentile(sorted, 0.5),
       lagP99Ms: percentile(sorted, 0.99),
     };
@@ -63,6 +75,7 @@ export class RelayMetrics {
       this.emf.addMetric(RELAY_METRIC.irrelevant, MetricUnit.Count, summary.irrelevant);
       this.emf.addMetric(RELAY_METRIC.stale, MetricUnit.Count, summary.stale);
       this.emf.addMetric(RELAY_METRIC.deadLetters, MetricUnit.Count, summary.deadLetters);
+      if (summary.snapshotRemoved !== undefined) this.emf.addMetric(RELAY_METRIC.snapshotRemoved, MetricUnit.Count, summary.snapshotRemoved);
       if (summary.lagP50Ms !== undefined) this.emf.addMetric(RELAY_METRIC.lagP50, MetricUnit.Milliseconds, summary.lagP50Ms);
       if (summary.lagP99Ms !== undefined) this.emf.addMetric(RELAY_METRIC.lagP99, MetricUnit.Milliseconds, summary.lagP99Ms);
       if (checkpointAgeSeconds !== undefined) this.emf.addMetric(RELAY_METRIC.checkpointAge, MetricUnit.Seconds, checkpointAgeSeconds);
@@ -70,6 +83,7 @@ export class RelayMetrics {
     }
     this.counts = { applied: 0, irrelevant: 0, stale: 0, deadLetter: 0 };
     this.lags = [];
+    this.snapshotRemoved = undefined;
     return summary;
   }
 }

@@ -3,8 +3,9 @@
  *
  * - Start: take the lease (one item with the checkpoint). With a checkpoint, resume after it.
  *   Without one, open the stream first (its start is fixed by the server's answer), then load a
- *   snapshot of the collections, then apply the stream from that start: a change made during the
- *   snapshot is applied again afterwards, which the versioned writes make harmless; none is lost.
+ *   snapshot of the collections (and remove what MongoDB no longer has: reconcile.ts), then apply
+ *   the stream from that start: a change made during the snapshot is applied again afterwards,
+ *   which the versioned writes make harmless; none is lost.
  * - Run: changes go to a scheduler (same document in order, different documents in parallel,
  *   bounded, merged while they wait). The checkpoint is the resume token up to which every change
  *   has been applied, written at most once per `checkpointIntervalMs`, together with the lease
@@ -36,8 +37,11 @@ export interface ChangeSink {
   unmappableReason(error: unknown): string | undefined;
   /** The cluster's current operation time: where a new stream starts. */
   operationTime(db: Db): Promise<Timestamp>;
-  /** Loads the collections' current documents (the initial snapshot) through `apply`, versioned at `startAt`. */
-  snapshot(db: Db, startAt: Timestamp, apply: (change: Document) => Promise<void>): Promise<void>;
+  /**
+   * Loads the collections' current documents (the snapshot) through `apply`, versioned at
+   * `startAt`, then removes what MongoDB no longer has; answers the removals per collection.
+   */
+  snapshot(db: Db, startAt: Timestamp, apply: (change: Document) => Promise<Outcome | undefined>): Promise<Record<string, number>>;
 }
 
 export interface RelayOptions {
@@ -98,7 +102,7 @@ export class Relay {
       maxOutstanding: options.maxOutstanding ?? 1000,
       coalesceMs: options.coalesceMs ?? 20,
       merge: mergeChanges,
-      run: (change) => this.applyOne(change),
+      run: async (change) => void (await this.applyOne(change)),
       settled: (seqs) => seqs.forEach((seq) => this.progress.done(seq)),
     });
   }
@@ -132,7 +136,8 @@ export class Relay {
       } else if (startAt !== undefined) {
         const start = first ? undefined : stream.resumeToken;
         log('no checkpoint: change stream opened, loading the snapshot …');
-        await this.options.sink.snapshot(this.options.db, startAt, (change) => this.applyOne(change, false));
+        const removed = await this.options.sink.snapshot(this.options.db, startAt, (change) => this.applyOne(change, false));
+        this.options.metrics.removed(Object.values(removed).reduce((sum, n) => sum + n, 0));
         log('snapshot loaded; following the change stream');
         this.markIdle(start);
       } else {
@@ -237,8 +242,8 @@ export class Relay {
     if (this.scheduler.failed) this.fatal ??= this.schedulerFailure();
   }
 
-  /** One change through the sink, retried on store failures; `live` changes count towards the lag. */
-  private async applyOne(change: Document, live = true): Promise<void> {
+  /** One change through the sink, retried on store failures; `live` changes count towards the lag. Undefined: a dead letter. */
+  private async applyOne(change: Document, live = true): Promise<Outcome | undefined> {
     const attempts = this.options.applyAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       if (this.now() >= this.leaseValidUntil) {
@@ -251,7 +256,7 @@ export class Relay {
         const reason = this.options.sink.unmappableReason(error);
         if (reason !== undefined) {
           await this.deadLetter(change, reason);
-          return;
+          return undefined;
         }
         if (attempt >= attempts || error instanceof RelayStopped) throw error;
         this.options.log(`writing a change failed (attempt ${attempt} of ${attempts}), retrying: ${redact(errorText(error), this.options.secrets)}`);
@@ -259,10 +264,10 @@ export class Relay {
         continue;
       }
       this.options.metrics.count(outcome);
-      if (!live) return;
+      if (!live) return outcome;
       const wallTime = change.wallTime instanceof Date ? change.wallTime.getTime() : clusterTimeMs(change.clusterTime);
       if (wallTime !== undefined) this.options.metrics.lag(this.now() - wallTime);
-      return;
+      return outcome;
     }
   }
 
@@ -351,7 +356,8 @@ export class Relay {
     const age = Math.round((this.now() - this.checkpointMovedAt) / 1000);
     const s = this.options.metrics.flush(age);
     const lag = s.lagP50Ms === undefined ? '' : `, lag p50 ${s.lagP50Ms} ms p99 ${s.lagP99Ms} ms`;
-    this.options.log(`applied ${s.applied}, irrelevant ${s.irrelevant}, stale ${s.stale}, dead letters ${s.deadLetters}${lag}, checkpoint age ${age} s`);
+    const removed = s.snapshotRemoved === undefined ? '' : `, removed by the snapshot ${s.snapshotRemoved}`;
+    this.options.log(`applied ${s.applied}, irrelevant ${s.irrelevant}, stale ${s.stale}, dead letters ${s.deadLetters}${removed}${lag}, checkpoint age ${age} s`);
   }
 }
 

@@ -2,41 +2,47 @@
  * The initial snapshot: every watched collection's current documents, each applied through the
  * one apply path as a `replace` at the stream's start time (so the change stream, which starts
  * there, supersedes every snapshot write). Only the fields the mapping reads are fetched, so
- * password hashes and the like never leave MongoDB.
+ * password hashes and the like never leave MongoDB. The collections are the table's
+ * (LOAD_ORDER, from COLLECTIONS): the import, the stream's `$match` and `--prune` use the same list.
  */
 import type { Db, Document, Timestamp } from 'mongodb';
-import type { Collection } from '../../store/items';
+import { LOAD_ORDER, type Collection } from '../../store/items';
 import { READ_FIELDS, WATCHED_IDS } from '../relevance';
-
-/** Settings first: the login expiration decides the tokens' TTL. */
-const SNAPSHOT_ORDER: Collection[] = ['rocketchat_settings', 'rocketchat_permissions', 'users', 'rocketchat_room', 'rocketchat_subscription', 'rocketchat_message'];
 
 export interface SnapshotOptions {
   startAt: Timestamp;
   /** Applies one synthetic change; the same call the stream's changes go through. */
-  apply: (change: Document) => Promise<void>;
+  apply: (change: Document) => Promise<unknown>;
   concurrency: number;
   /** Only messages sent in the last N days (a push asks about a message seconds old); 0: all. */
   messageDays: number;
   now: () => number;
   log: (line: string) => void;
+  /** Documents of one collection between progress lines. */
+  progressEvery?: number;
+}
+
+/** The collections a snapshot with these options reads only in part (their reconciliation asks MongoDB). */
+export function partiallyRead(options: Pick<SnapshotOptions, 'messageDays'>): Set<Collection> {
+  return new Set(options.messageDays > 0 ? ['rocketchat_message'] : []);
 }
 
 export async function loadSnapshot(db: Db, options: SnapshotOptions): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const collection of SNAPSHOT_ORDER) {
+  const every = options.progressEvery ?? 100_000;
+  for (const collection of LOAD_ORDER) {
     const fields = READ_FIELDS[collection];
     const ids = WATCHED_IDS[collection];
     const filter: Document = ids ? { _id: { $in: [...ids] } } : {};
-    if (collection === 'rocketchat_message' && options.messageDays > 0) {
+    if (partiallyRead(options).has(collection)) {
       filter.ts = { $gte: new Date(options.now() - options.messageDays * 86_400_000) };
     }
     const projection = fields === 'all' ? undefined : Object.fromEntries(fields.map((field) => [field, 1]));
     const cursor = db.collection(collection).find(filter, { projection, batchSize: 1000 });
-    const running = new Set<Promise<void>>();
+    const running = new Set<Promise<unknown>>();
     let count = 0;
     for await (const doc of cursor) {
-      const task = options
+      const task: Promise<unknown> = options
         .apply({
           _id: null,
           operationType: 'replace',
@@ -47,7 +53,7 @@ export async function loadSnapshot(db: Db, options: SnapshotOptions): Promise<Re
         })
         .finally(() => running.delete(task));
       running.add(task);
-      count++;
+      if (++count % every === 0) options.log(`  snapshot ${collection}: ${count} documents so far …`);
       if (running.size >= options.concurrency) await Promise.race(running);
     }
     await Promise.all(running);

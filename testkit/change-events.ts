@@ -5,8 +5,8 @@
  * have returned it right then. Cluster times increase by one increment per event.
  */
 import { Timestamp } from 'bson';
-import { hashLoginToken } from '../../lib/auth';
-import type { ChangeEvent } from '../../lib/sync/change-event';
+import { hashLoginToken } from '../lib/auth';
+import type { ChangeEvent } from '../lib/sync/change-event';
 
 type Doc = Record<string, unknown>;
 

@@ -4,8 +4,8 @@
  * `functions/commons/rest-api-events.ts`, as the local API builds them.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { deliveredContext } from '../../functions/commons/authorizer-context';
-import { authorizerRequestEvent, proxyRequestEvent, PUSH_GET_RESOURCE, restRequest, type RestRequest } from '../../functions/commons/rest-api-events';
+import { deliveredContext } from '../functions/commons/authorizer-context';
+import { authorizerRequestEvent, proxyRequestEvent, PUSH_GET_RESOURCE, restRequest, type RestRequest } from '../functions/commons/rest-api-events';
 
 export type AuthorizerFn = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 export type HandlerFn = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;

@@ -3,7 +3,7 @@
  * `mongodb` driver where no `mongod` can run. It speaks OP_QUERY (the driver's first `isMaster`)
  * and OP_MSG, presents itself as the primary of a one-member replica set, and answers:
  * `hello`/`isMaster`, `ping`, `endSessions`, `killCursors`, `find` (the collections' documents,
- * one batch) and `aggregate` with `$changeStream` + `getMore` over a scripted change log.
+ * one batch; filtered when asked to) and `aggregate` with `$changeStream` + `getMore` over a scripted change log.
  *
  * The change log is an ordered list of positions. `emit()` appends a change event; `advance()`
  * moves the clock without one (a write the stream's `$match` filters out), which an idle
@@ -15,6 +15,7 @@
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { deserialize, Long, ObjectId, serialize, Timestamp, type Document } from 'bson';
+import { Query } from 'mingo';
 
 const OP_REPLY = 1;
 const OP_QUERY = 2004;
@@ -45,6 +46,8 @@ export class MongoPeer {
   onCommand?: (command: ReceivedCommand) => void;
   /** Documents answered to `find`, per `db.collection`. */
   readonly collections = new Map<string, Document[]>();
+  /** When set, `find` answers only the documents its filter matches (evaluated by mingo); else all of them. */
+  evaluateFindFilters = false;
   private readonly log: { position: number; event?: Document }[] = [];
   private clock = 0;
   private historyStart = 0;
@@ -238,12 +241,15 @@ export class MongoPeer {
       case 'killcursors':
         for (const id of body.cursors as Long[]) this.cursors.delete(id.toString());
         return { cursorsKilled: body.cursors, cursorsNotFound: [], cursorsAlive: [], cursorsUnknown: [], ok: 1 };
-      case 'find':
+      case 'find': {
+        const documents = this.collections.get(`${db}.${String(body.find)}`) ?? [];
+        const filter = this.evaluateFindFilters && body.filter ? new Query(body.filter as Record<string, unknown>) : undefined;
         return {
-          cursor: { id: Long.ZERO, ns: `${db}.${String(body.find)}`, firstBatch: this.collections.get(`${db}.${String(body.find)}`) ?? [] },
+          cursor: { id: Long.ZERO, ns: `${db}.${String(body.find)}`, firstBatch: filter ? documents.filter((doc) => filter.test(doc)) : documents },
           operationTime: MongoPeer.clusterTime(this.clock),
           ok: 1,
         };
+      }
       case 'aggregate':
         return this.openChangeStream(db, body);
       case 'getmore':
