@@ -36,6 +36,10 @@ export interface SyncPlan {
   lagMembers: number;
   /** Room sizes of the writes-per-message table. */
   roomSizes: number[];
+  /** Measured rounds of the apply path, the relay and the floor (after one warm-up round), each in a fresh random order. */
+  rounds: number;
+  /** Measured rounds of the lag burst (relay and floor). */
+  lagRounds: number;
 }
 
 export const QUICK: BenchPlan = {
@@ -54,7 +58,7 @@ export const QUICK: BenchPlan = {
   coldMaxMs: 60_000,
   load: { connections: 10, durationS: 3, warmupS: 1 },
   powertoolsCalls: 2_000,
-  sync: { burst: 5, lagMembers: 200, roomSizes: [10, 1_000] },
+  sync: { burst: 5, lagMembers: 200, roomSizes: [10, 1_000], rounds: 3, lagRounds: 3 },
 };
 
 export const FULL: BenchPlan = {
@@ -73,7 +77,7 @@ export const FULL: BenchPlan = {
   coldMaxMs: 120_000,
   load: { connections: 10, durationS: 10, warmupS: 2 },
   powertoolsCalls: 2_000,
-  sync: { burst: 20, lagMembers: 1_000, roomSizes: [10, 1_000, 10_000] },
+  sync: { burst: 20, lagMembers: 1_000, roomSizes: [10, 1_000, 10_000], rounds: 7, lagRounds: 7 },
 };
 
 /** Every phase once, with tiny counts: proves the bench runs end to end (its figures mean nothing). */
@@ -93,5 +97,5 @@ export const SMOKE: BenchPlan = {
   coldMaxMs: 30_000,
   load: { connections: 2, durationS: 1, warmupS: 1 },
   powertoolsCalls: 10,
-  sync: { burst: 1, lagMembers: 10, roomSizes: [10] },
+  sync: { burst: 1, lagMembers: 10, roomSizes: [10], rounds: 1, lagRounds: 1 },
 };

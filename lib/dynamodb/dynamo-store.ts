@@ -75,6 +75,26 @@ type Attributes = Record<string, AttributeValue>;
 const toAttributes = (value: Record<string, unknown>): Attributes => marshall(value, { removeUndefinedValues: true });
 const fromAttributes = (value: Attributes): Record<string, unknown> => unmarshall(value);
 
+/**
+ * An item's attributes, as `toAttributes` makes them: strings, booleans and numbers that
+ * util-dynamodb accepts are written directly (a subscription, a message, a tombstone hold nothing
+ * else), any other item goes through util-dynamodb. Every write of the sync passes here: about
+ * 2 µs less per write in a warm loop, more in the apply path (docs/performance.md).
+ */
+export function itemAttributes(item: Record<string, unknown>): Attributes {
+  const attributes: Attributes = {};
+  for (const name of Object.keys(item)) {
+    const value = item[name];
+    if (value === undefined) continue;
+    if (name === '__proto__') return toAttributes(item);
+    if (typeof value === 'string') attributes[name] = { S: value };
+    else if (typeof value === 'boolean') attributes[name] = { BOOL: value };
+    else if (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER) attributes[name] = { N: String(value) };
+    else return toAttributes(item);
+  }
+  return attributes;
+}
+
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
 const MAX_BATCH_RETRIES = 8;
@@ -228,7 +248,7 @@ export class DynamoStore implements PushGetStore, SyncStore {
   async putItems(items: Item[]): Promise<void> {
     for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
       const chunk = items.slice(start, start + BATCH_WRITE_LIMIT);
-      await this.batchWrite(chunk.map((item) => ({ PutRequest: { Item: toAttributes(item) } })));
+      await this.batchWrite(chunk.map((item) => ({ PutRequest: { Item: itemAttributes(item) } })));
     }
   }
 
@@ -286,12 +306,12 @@ export class DynamoStore implements PushGetStore, SyncStore {
 
   /** One PutItem that happens only if the stored item is absent or older; a refusal is no error. */
   async putIfNewer(item: Item, version: Version): Promise<ConditionalWrite> {
-    return this.conditionalPut({ ...item, [VERSION_ATTRIBUTE]: version });
+    return this.conditionalPut({ ...item, [VERSION_ATTRIBUTE]: version }, version);
   }
 
   /** The item replaced by a tombstone that DynamoDB's TTL removes after `expiresAtSeconds`. */
   async tombstoneIfNewer(key: Key, version: Version, expiresAtSeconds: number): Promise<ConditionalWrite> {
-    return this.conditionalPut({ pk: key.pk, sk: key.sk, [VERSION_ATTRIBUTE]: version, [TOMBSTONE_ATTRIBUTE]: true, [TTL_ATTRIBUTE]: expiresAtSeconds });
+    return this.conditionalPut({ pk: key.pk, sk: key.sk, [VERSION_ATTRIBUTE]: version, [TOMBSTONE_ATTRIBUTE]: true, [TTL_ATTRIBUTE]: expiresAtSeconds }, version);
   }
 
   /**
@@ -314,15 +334,15 @@ export class DynamoStore implements PushGetStore, SyncStore {
 
   // ---- internals ----
 
-  private async conditionalPut(item: Item): Promise<ConditionalWrite> {
+  private async conditionalPut(item: Item, version: Version): Promise<ConditionalWrite> {
     try {
       const { Attributes: previous } = await this.db.send(
         new PutItemCommand({
           TableName: this.table,
-          Item: toAttributes(item),
+          Item: itemAttributes(item),
           ConditionExpression: 'attribute_not_exists(#v) OR #v < :v',
           ExpressionAttributeNames: { '#v': VERSION_ATTRIBUTE },
-          ExpressionAttributeValues: toAttributes({ ':v': item[VERSION_ATTRIBUTE] }),
+          ExpressionAttributeValues: { ':v': { S: version } },
           ReturnValues: 'ALL_OLD',
         }),
       );

@@ -91,6 +91,9 @@ export async function forEachInDocumentOrder<T extends { event: ChangeEvent }>(e
   const tails = new Map<string, Promise<void>>();
   const running = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
+  // Resolved by the next task to finish while the loop waits for a free slot (Promise.race over the
+  // running set would attach a handler to every running task, for every event).
+  let slotFreed: (() => void) | undefined;
   for (const located of events) {
     if (failure) break;
     const key = documentKeyOf(located.event);
@@ -102,10 +105,12 @@ export async function forEachInDocumentOrder<T extends { event: ChangeEvent }>(e
       .finally(() => {
         running.delete(task);
         if (tails.get(key) === task) tails.delete(key);
+        slotFreed?.();
+        slotFreed = undefined;
       });
     tails.set(key, task);
     running.add(task);
-    if (running.size >= concurrency) await Promise.race(running);
+    if (running.size >= concurrency) await new Promise<void>((resolve) => (slotFreed = resolve));
   }
   await Promise.all(running);
   if (failure) throw failure.error;

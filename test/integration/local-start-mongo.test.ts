@@ -10,7 +10,7 @@ import { BSON } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/engine';
 import { DEMO_FIXTURES } from '../support/dynamo';
-import { MongoPeer } from '../support/mongo-peer';
+import { MongoPeer } from '../../testkit/mongo-peer';
 import { SEED_ANSWER } from '../support/seed';
 
 const SEED_ID = 'WkbwSntxt8D3jLp8G';

@@ -14,7 +14,7 @@ import { DynamoStore } from '../../lib/dynamodb/dynamo-store';
 import { RelayStore } from '../../lib/dynamodb/relay-store';
 import { endpoint, freshTable } from '../support/dynamo';
 import { patientClient } from '../support/patient-client';
-import { MongoPeer } from '../support/mongo-peer';
+import { MongoPeer } from '../../testkit/mongo-peer';
 
 const DB = 'rocketchat';
 const client = patientClient();

@@ -1,6 +1,6 @@
 /**
  * The relay with the real `mongodb` driver against the scripted wire-protocol peer
- * (test/support/mongo-peer.ts) and the real DynamoDB engine. This tests our use of the driver —
+ * (testkit/mongo-peer.ts) and the real DynamoDB engine. This tests our use of the driver —
  * stream start before the snapshot, resume after a dropped connection, idle checkpoints, lost
  * history, the lease, dead letters — not MongoDB itself (see relay-replica-set.test.ts for that).
  */
@@ -19,7 +19,7 @@ import { connectRelay, RelayStopped, type RelayConfig } from '../../lib/sync/rel
 import type { RelaySummary } from '../../lib/sync/relay/metrics';
 import { countRequests, freshTable } from '../support/dynamo';
 import { patientClient } from '../support/patient-client';
-import { MongoPeer } from '../support/mongo-peer';
+import { MongoPeer } from '../../testkit/mongo-peer';
 import { tempDir, writeExport } from '../support/exports';
 
 const DB = 'rocketchat';

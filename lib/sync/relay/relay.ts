@@ -73,6 +73,8 @@ export interface RelayOptions {
 type Token = unknown;
 
 const COLLECTION_OPERATIONS = new Set(['drop', 'rename', 'dropDatabase', 'invalidate']);
+/** How long the read loop runs before it lets the writes' timers and sockets have their turn. */
+const READ_SLICE_MS = 2;
 
 export class Relay {
   private readonly owner = `${hostname()}#${process.pid}#${randomUUID().slice(0, 8)}`;
@@ -141,6 +143,7 @@ export class Relay {
       } else {
         log('resuming the change stream after the checkpoint');
       }
+      let yieldedAt = performance.now();
       while (!this.stopping && !this.fatal) {
         const change = first ?? (await this.next(stream));
         first = null;
@@ -149,6 +152,13 @@ export class Relay {
           await this.take(change, stream.resumeToken);
         } else {
           this.markIdle(stream.resumeToken);
+        }
+        // A batch's buffered changes are read without ever leaving the microtask queue: let the
+        // timers and sockets run now and then, so the first writes of a burst start while the
+        // rest of the batch is still being read instead of after all of it.
+        if (performance.now() - yieldedAt >= READ_SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          yieldedAt = performance.now();
         }
       }
       await this.scheduler.drain();
