@@ -389,7 +389,7 @@ function createSavedQueries(stack: Stack, { authorizerFunction, handlerFunction 
     logGroups,
     queryString: new QueryString({
       filterStatements: [refusalLines],
-      stats: 'count(*) as requests, count_distinct(userId) as users, pct(latencyMs, 90) as p90LatencyMs by reason, platform',
+      statsStatements: ['count(*) as requests, count_distinct(userId) as users, pct(latencyMs, 90) as p90LatencyMs by reason, platform'],
       sort: 'requests desc',
     }),
   });
