@@ -13,7 +13,7 @@ import { failureReason, type Reason } from '../lib/core/reasons';
 import { hasPermission, roomViewPermission, type PermissionId, type Permissions } from '../lib/core/settings';
 import type { DynamoStore } from '../lib/dynamodb/dynamo-store';
 import { toAuthUser, toLoginToken } from '../lib/dynamodb/items';
-import { keys, TOMBSTONE_ATTRIBUTE, VERSION_ATTRIBUTE } from '../lib/dynamodb/keys';
+import { isTombstone, keys, VERSION_ATTRIBUTE } from '../lib/dynamodb/keys';
 import { decodeAuthorizerContext, encodeAuthorizerContext } from '../functions/commons/authorizer-context';
 import { errorResponse, ok, unauthorizedBody, STATUS_BY_OUTCOME } from '../functions/commons/http';
 import { messageIdFrom } from '../functions/push-get/query';
@@ -114,7 +114,7 @@ async function summariseTokens(store: DynamoStore, userId: string, now: number, 
   let expired = 0;
   let revoked = 0;
   for (const item of items) {
-    if (item[TOMBSTONE_ATTRIBUTE] === true) revoked++;
+    if (isTombstone(item)) revoked++;
     else {
       const token = toLoginToken(item);
       if (token.personalAccessToken || (token.when !== undefined && loginTokenExpiresAt(token.when, days) > now)) valid++;
@@ -127,7 +127,7 @@ async function summariseTokens(store: DynamoStore, userId: string, now: number, 
     ok: valid > 0,
     detail: `${valid} valid, ${expired} expired, ${revoked} revoked; ${newest === undefined ? 'no dated login' : `newest login ${iso(newest)}`} (no --token: deciding the rest as for a valid one)`,
   });
-  if (!userItem || userItem[TOMBSTONE_ATTRIBUTE] === true) {
+  if (!userItem || isTombstone(userItem)) {
     steps.push({ step: 'user', ok: false, detail: 'no such user' });
     return { refusal: 'user-unknown' };
   }
@@ -140,7 +140,7 @@ async function summariseTokens(store: DynamoStore, userId: string, now: number, 
 }
 
 function newestLogin(items: Record<string, unknown>[]): number | undefined {
-  const times = items.filter((item) => item[TOMBSTONE_ATTRIBUTE] !== true && typeof item.when === 'number').map((item) => item.when as number);
+  const times = items.filter((item) => !isTombstone(item) && typeof item.when === 'number').map((item) => item.when as number);
   return times.length > 0 ? Math.max(...times) : undefined;
 }
 

@@ -25,7 +25,8 @@ import { CONFIG_STAMP_KEY, LOGIN_EXPIRATION_KEY, PERMISSION_KEYS, SETTING_KEYS }
 import { toAuthUser, toLoginToken, toMessage, toRoom, toSender, toSubscription, toTeam, type Item } from './items';
 import type { ConditionalWrite, SyncStore } from '../sync/apply';
 import type { Version } from '../sync/change-event';
-import { BADGE_INDEX, BADGE_INDEX_KEY, isStorableKey, keys, TOKEN_SK_PREFIX, TOMBSTONE_ATTRIBUTE, TTL_ATTRIBUTE, VERSION_ATTRIBUTE, type Key } from './keys';
+import { retryPause, type Backoff } from '../retry';
+import { BADGE_INDEX, BADGE_INDEX_KEY, isStorableKey, isTombstone, keys, keyString, TOKEN_SK_PREFIX, TOMBSTONE_ATTRIBUTE, TTL_ATTRIBUTE, VERSION_ATTRIBUTE, type Key } from './keys';
 
 export interface StoreOptions {
   tableName: string;
@@ -459,21 +460,11 @@ export class DynamoStore implements PushGetStore, SyncStore {
   }
 }
 
-export function isTombstone(item: Record<string, unknown> | undefined): boolean {
-  return item?.[TOMBSTONE_ATTRIBUTE] === true;
-}
+/** Before a retry of unprocessed batch entries (lib/retry.ts); none on the first try. */
+const BATCH_BACKOFF: Backoff = { baseMs: 50, capMs: 1000 };
 
-function keyString(key: Key): string {
-  return `${key.pk}\u0000${key.sk}`;
-}
-
-/** Exponential backoff with jitter before a retry of unprocessed batch entries; none on the first try. */
 function backoff(attempt: number): Promise<void> {
-  if (attempt === 0) {
-    return Promise.resolve();
-  }
-  const delay = Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
-  return new Promise((resolve) => setTimeout(resolve, delay));
+  return attempt === 0 ? Promise.resolve() : retryPause(attempt, BATCH_BACKOFF);
 }
 
 /** `Accounts_LoginExpiration` in days from a read that asked for it (a tombstoned setting: the default). */

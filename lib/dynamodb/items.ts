@@ -81,10 +81,17 @@ function mapDocument(collection: Collection, id: string, doc: Document): Documen
   }
 }
 
+/**
+ * The user fields copied onto every token item (the authorizer's one GetItem reads them there):
+ * the apply path rewrites the token items when a change touches one of these.
+ */
+export const ACCOUNT_FIELDS = ['username', 'active', 'roles', 'language'] as const;
+type AccountFields = Record<(typeof ACCOUNT_FIELDS)[number], unknown>;
+
 function userItems(id: string, doc: Document): Item[] {
   // What the authorizer needs travels on every token item too, so that a login check is one
   // GetItem; user and tokens come from the same document, so they are written together.
-  const account = {
+  const account: AccountFields = {
     username: optionalString(doc.username, 'username'),
     active: doc.active !== false,
     roles: stringList(doc.roles ?? [], 'roles'),

@@ -192,6 +192,16 @@ export const VERSION_ATTRIBUTE = 'version';
 /** Marks a tombstone: the item was deleted at `version`; readers treat it as missing. */
 export const TOMBSTONE_ATTRIBUTE = 'deleted';
 
+/** Whether a stored item is a tombstone (every reader and the apply path ask here). */
+export function isTombstone(item: Record<string, unknown> | undefined): boolean {
+  return item?.[TOMBSTONE_ATTRIBUTE] === true;
+}
+
+/** One string per item key, for maps and sets of keys (NUL cannot occur in an id). */
+export function keyString({ pk, sk }: Key): string {
+  return `${pk}\u0000${sk}`;
+}
+
 /**
  * The relay's own items (live sync, lib/sync/relay): one item holds the lease and the resume
  * checkpoint, so both change in one conditional write; dead letters share a partition, sorted by

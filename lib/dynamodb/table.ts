@@ -1,4 +1,4 @@
-import { CreateTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput, type TableDescription } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE_SCHEMA, type IndexProjection, type TableSchema } from './table-schema';
 
@@ -7,13 +7,8 @@ import { TABLE_SCHEMA, type IndexProjection, type TableSchema } from './table-sc
  * tests. In AWS the stack owns the table; this is never called there.
  */
 export async function ensureTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (await describeTable(client, tableName)) {
     return;
-  } catch (error) {
-    if (!isNamed(error, 'ResourceNotFoundException')) {
-      throw error;
-    }
   }
   try {
     await client.send(new CreateTableCommand(createTableInput(tableName, TABLE_SCHEMA)));
@@ -25,6 +20,18 @@ export async function ensureTable(client: DynamoDBDocumentClient, tableName: str
   }
   // Not every local engine implements TTL; the authorizer checks expiry itself anyway.
   await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true } })).catch(() => undefined);
+}
+
+/** The table's description, or undefined when it does not exist; any other failure is thrown. */
+export async function describeTable(client: DynamoDBDocumentClient, tableName: string): Promise<TableDescription | undefined> {
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table ?? {};
+  } catch (error) {
+    if (isNamed(error, 'ResourceNotFoundException')) {
+      return undefined;
+    }
+    throw error;
+  }
 }
 
 export function createTableInput(tableName: string, schema: TableSchema): CreateTableCommandInput {

@@ -3,12 +3,11 @@
  * one resolution of endpoint, region, profile, credentials and table, so that they all agree.
  * See docs/operations.md, "Choosing the target".
  */
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OptionSpec } from '../../local/cli';
 import { LOCAL_ENGINE_ACCESS } from './client';
 import { createDocumentClient } from './document-client';
-import { ensureTable } from './table';
+import { describeTable, ensureTable } from './table';
 import { DEFAULT_TABLE_NAME } from './table-name';
 
 export interface TargetOptions {
@@ -158,21 +157,20 @@ export async function resolveTarget(options: TargetOptions, settings: TargetSett
 
 /** One DescribeTable answers three questions: the credentials work, the endpoint answers, the table is there. */
 async function checkTable(client: DynamoDBDocumentClient, plan: ClientPlan, region: string, create: boolean): Promise<boolean> {
+  let table;
   try {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: plan.tableName }));
-    if (Table?.TableStatus && Table.TableStatus !== 'ACTIVE' && Table.TableStatus !== 'UPDATING') {
-      throw new TargetError(`${describeTarget(plan.tableName, plan.endpoint, region)} is ${Table.TableStatus}, not ACTIVE`);
-    }
-    return true;
+    table = await describeTable(client, plan.tableName);
   } catch (error) {
-    if (error instanceof TargetError) throw error;
-    const name = (error as { name?: string }).name ?? '';
-    if (name === 'ResourceNotFoundException') {
-      if (create && plan.endpoint) return false;
-      throw new TargetError(missingTableMessage(plan.tableName, plan.endpoint, region));
-    }
-    throw new TargetError(describeTargetError(name, error, plan.endpoint));
+    throw new TargetError(describeTargetError((error as { name?: string }).name ?? '', error, plan.endpoint));
   }
+  if (!table) {
+    if (create && plan.endpoint) return false;
+    throw new TargetError(missingTableMessage(plan.tableName, plan.endpoint, region));
+  }
+  if (table.TableStatus && table.TableStatus !== 'ACTIVE' && table.TableStatus !== 'UPDATING') {
+    throw new TargetError(`${describeTarget(plan.tableName, plan.endpoint, region)} is ${table.TableStatus}, not ACTIVE`);
+  }
+  return true;
 }
 
 /** Names the cause without echoing credentials or SDK internals. */

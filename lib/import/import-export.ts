@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ImportError } from '../core/errors';
 import type { DynamoStore } from '../dynamodb/dynamo-store';
 import { COLLECTIONS, importItemsForDocument, InvalidDocument, LOAD_ORDER, type Collection, type Item } from '../dynamodb/items';
-import { collectionOfKey, isPointerKey, TOKEN_SK_PREFIX, type Key } from '../dynamodb/keys';
+import { collectionOfKey, isPointerKey, keyString, TOKEN_SK_PREFIX } from '../dynamodb/keys';
 import { IMPORT_VERSION } from '../sync/change-event';
 import { missingIdentitySettings, type SettingId } from '../core/settings';
 import { readExport } from './export-reader';
@@ -140,7 +140,6 @@ function likelyMeant(name: string, expected: string[]): string | undefined {
 }
 
 /** Where a key was first seen, as one number: the line and the collection. */
-const keyString = ({ pk, sk }: Key) => `${pk}\u0000${sk}`;
 const encodeWhere = (collection: Collection, line: number) => line * COLLECTIONS.length + COLLECTIONS.indexOf(collection);
 const decodeWhere = (where: number) => `${COLLECTIONS[where % COLLECTIONS.length]}.json:${Math.floor(where / COLLECTIONS.length)}`;
 

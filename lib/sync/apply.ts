@@ -4,8 +4,8 @@
  */
 import { UnmappableChange, UnsupportedChange } from '../core/errors';
 import { EjsonError } from '../ejson';
-import { documentPointerItem, InvalidDocument, itemsForDocument, subscriptionPointerItem, type Collection, type Document, type Item } from '../dynamodb/items';
-import { documentPointerKey, keys, subscriptionPointerKey, TOMBSTONE_ATTRIBUTE, VERSION_ATTRIBUTE, type Key } from '../dynamodb/keys';
+import { ACCOUNT_FIELDS, documentPointerItem, InvalidDocument, itemsForDocument, subscriptionPointerItem, type Collection, type Document, type Item } from '../dynamodb/items';
+import { documentPointerKey, isTombstone, keys, subscriptionPointerKey, VERSION_ATTRIBUTE, type Key } from '../dynamodb/keys';
 import { InvalidClusterTime, toJsonDocument, versionOf, type ChangeEvent, type Version } from './change-event';
 import { isRelevantChange, touchedReadFields } from './relevance';
 
@@ -57,8 +57,6 @@ const CONFIG_COLLECTIONS = new Set<Collection>(['rocketchat_settings', 'rocketch
 const TOKENS_FIELD = 'services.resume.loginTokens';
 /** A pushed array element, as a change event names it: `services.resume.loginTokens.<index>`. */
 const PUSHED_TOKEN = /^services\.resume\.loginTokens\.\d+$/;
-/** User fields copied onto every token item (the authorizer's one GetItem reads them there). */
-const ACCOUNT_FIELDS = ['username', 'active', 'roles', 'language'];
 
 type Upsert = 'insert' | 'replace' | 'update';
 
@@ -201,7 +199,7 @@ export class ChangeApplier {
     if (!(await store.putIfNewer(user, version)).written) {
       return 'stale';
     }
-    if (touched && !touched.some((field) => field === TOKENS_FIELD || ACCOUNT_FIELDS.includes(field))) {
+    if (touched && !touched.some((field) => field === TOKENS_FIELD || (ACCOUNT_FIELDS as readonly string[]).includes(field))) {
       return 'applied';
     }
     const stored = new Map((await store.tokenItems(id)).map((item) => [item.sk, item]));
@@ -386,10 +384,6 @@ function pushedTokenHashes(event: ChangeEvent): string[] {
     .filter(([path]) => PUSHED_TOKEN.test(path))
     .map(([, token]) => (token as { hashedToken?: unknown } | null)?.hashedToken)
     .filter((hash): hash is string => typeof hash === 'string');
-}
-
-function isTombstone(item: Record<string, unknown>): boolean {
-  return item[TOMBSTONE_ATTRIBUTE] === true;
 }
 
 /** Stored before this version (an item written before versions existed counts as oldest). */

@@ -29,8 +29,11 @@ export const WATCHED_IDS: Readonly<Partial<Record<Collection, readonly string[]>
 };
 
 const DOCUMENT_OPERATIONS = ['insert', 'replace', 'delete'];
-/** Collection-level events: the relay must see them to stop with a clear message. */
-const COLLECTION_OPERATIONS = ['drop', 'rename', 'dropDatabase', 'invalidate'];
+/** Events that end a collection (`ns.coll` names it) or the whole database or stream (no `ns.coll`). */
+const DROPPED_COLLECTION_OPERATIONS = ['drop', 'rename'] as const;
+const DROPPED_DATABASE_OPERATIONS = ['dropDatabase', 'invalidate'] as const;
+/** Collection-level events: the relay must see them to stop with a clear message (it stops on each). */
+export const COLLECTION_OPERATIONS: readonly string[] = [...DROPPED_COLLECTION_OPERATIONS, ...DROPPED_DATABASE_OPERATIONS];
 
 export function isWatchedCollection(name: string | undefined): name is Collection {
   return (COLLECTIONS as readonly string[]).includes(name ?? '');
@@ -82,7 +85,7 @@ export function touchedReadFields(collection: Collection, event: ChangeEvent): s
 /** Whether applying the event can change the table. Collection-level events count as relevant. */
 export function isRelevantChange(event: ChangeEvent): boolean {
   if (COLLECTION_OPERATIONS.includes(event.operationType)) {
-    return event.operationType === 'dropDatabase' || event.operationType === 'invalidate' || isWatchedCollection(event.ns?.coll);
+    return (DROPPED_DATABASE_OPERATIONS as readonly string[]).includes(event.operationType) || isWatchedCollection(event.ns?.coll);
   }
   const collection = event.ns?.coll;
   if (!isWatchedCollection(collection)) {
@@ -120,7 +123,11 @@ export function changeStreamPipeline(): Record<string, unknown>[] {
   return [
     {
       $match: {
-        $or: [...perCollection.flat(), { operationType: { $in: ['drop', 'rename'] }, 'ns.coll': { $in: [...COLLECTIONS] } }, { operationType: { $in: ['dropDatabase', 'invalidate'] } }],
+        $or: [
+          ...perCollection.flat(),
+          { operationType: { $in: [...DROPPED_COLLECTION_OPERATIONS] }, 'ns.coll': { $in: [...COLLECTIONS] } },
+          { operationType: { $in: [...DROPPED_DATABASE_OPERATIONS] } },
+        ],
       },
     },
     {

@@ -20,7 +20,7 @@ import { ChangeApplier } from '../../lib/sync/apply';
 import type { ChangeEvent } from '../../lib/sync/change-event';
 import { ChangeLog, SCENARIO, scenarioChanges, scenarioDocuments } from '../../testkit/change-events';
 import { cleanEnv, runToEnd } from '../support/cli';
-import { endpoint, freshTable, testClient } from '../support/dynamo';
+import { countOne, countRequests, endpoint, freshTable, testClient } from '../support/dynamo';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NOW = Date.now();
@@ -149,6 +149,35 @@ describe('import, then a replayed Rocket.Chat sequence', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/applied: 0, irrelevant: \d+, stale: \d+, unmappable: 0/);
     expect(await liveItems(tableName)).toStrictEqual(before);
+  });
+});
+
+describe("the apply outcome's request counts", () => {
+  it('count every DynamoDB request the apply sends: reads and writes as the SDK sees them (the per-change figures in docs/ rest on them)', async () => {
+    const counted = testClient();
+    const requests = countRequests(counted);
+    try {
+      const tableName = await freshTable(counted, 'sync-counts');
+      const applier = new ChangeApplier(new DynamoStore(counted, { tableName, configCacheMs: 0 }));
+      const log = new ChangeLog();
+      for (const [collection, docs] of Object.entries(scenarioDocuments(NOW))) for (const doc of docs) log.insert(collection, doc);
+      scenarioChanges(log, NOW);
+      let readsSeen = 0;
+      for (const event of log.events) {
+        const { result, counts } = await countOne(requests, () => applier.apply(event));
+        readsSeen += result.reads;
+        const reads = (counts.byCommand.GetItemCommand ?? 0) + (counts.byCommand.QueryCommand ?? 0) + (counts.byCommand.BatchGetItemCommand ?? 0);
+        expect({ reads: result.reads, writes: result.writes, total: result.reads + result.writes }, `${event.operationType} ${event.ns?.coll}`).toStrictEqual({
+          reads,
+          writes: counts.total - reads,
+          total: counts.total,
+        });
+      }
+      // The scenario's logins, logouts and deletes read: the comparison covers reads, not only writes.
+      expect(readsSeen).toBeGreaterThan(0);
+    } finally {
+      counted.destroy();
+    }
   });
 });
 

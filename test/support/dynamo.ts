@@ -33,4 +33,4 @@ export async function demoTable(client = testClient(), prefix = 'demo'): Promise
 }
 
 /** The request counter the bench uses too (SDK middleware: every attempt, by command, and sequential steps). */
-export { countRequests, type RequestCounter } from '../../lib/dynamodb/request-count';
+export { countOne, countRequests, type RequestCounter } from '../../lib/dynamodb/request-count';

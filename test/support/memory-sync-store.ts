@@ -6,7 +6,7 @@
 import type { ConditionalWrite, SyncStore } from '../../lib/sync/apply';
 import type { Version } from '../../lib/sync/change-event';
 import type { Item } from '../../lib/dynamodb/items';
-import { TOKEN_SK_PREFIX, TOMBSTONE_ATTRIBUTE, TTL_ATTRIBUTE, VERSION_ATTRIBUTE, type Key } from '../../lib/dynamodb/keys';
+import { isTombstone, keyString, TOKEN_SK_PREFIX, TOMBSTONE_ATTRIBUTE, TTL_ATTRIBUTE, VERSION_ATTRIBUTE, type Key } from '../../lib/dynamodb/keys';
 
 export class MemorySyncStore implements SyncStore {
   readonly items = new Map<string, Record<string, unknown>>();
@@ -42,7 +42,7 @@ export class MemorySyncStore implements SyncStore {
 
   /** The table without the TTL values of tombstones (they depend on the clock), sorted by key. */
   snapshot(): Record<string, unknown>[] {
-    return [...this.items.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, item]) => (item[TOMBSTONE_ATTRIBUTE] === true ? { ...item, [TTL_ATTRIBUTE]: undefined } : item));
+    return [...this.items.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, item]) => (isTombstone(item) ? { ...item, [TTL_ATTRIBUTE]: undefined } : item));
   }
 
   private put(item: Record<string, unknown>): ConditionalWrite {
@@ -55,10 +55,6 @@ export class MemorySyncStore implements SyncStore {
     this.items.set(key, item);
     return { written: true, previous };
   }
-}
-
-function keyString(key: Key): string {
-  return `${key.pk}\u0000${key.sk}`;
 }
 
 function withoutUndefined(item: Record<string, unknown>): Record<string, unknown> {

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { hashLoginToken } from '../../lib/core/auth';
 import { UnmappableChange, UnsupportedChange } from '../../lib/core/errors';
 import { ChangeApplier } from '../../lib/sync/apply';
-import { IMPORT_VERSION, versionOf, type ChangeEvent } from '../../lib/sync/change-event';
+import { IMPORT_VERSION, toJsonDocument, versionOf, type ChangeEvent } from '../../lib/sync/change-event';
+import { ACCOUNT_FIELDS, itemsForDocument, type Document, type Item } from '../../lib/dynamodb/items';
 import { documentPointerKey, keys, subscriptionPointerKey } from '../../lib/dynamodb/keys';
 import { ChangeLog, SCENARIO, scenarioChanges, scenarioDocuments } from '../../testkit/change-events';
 import { MemorySyncStore } from '../support/memory-sync-store';
@@ -221,6 +222,24 @@ describe('users and login tokens', () => {
     expect(await apply(log.update('users', 'u1', { active: false }))).toStrictEqual({ kind: 'applied', writes: 3, reads: 1 });
     for (const token of ['t1', 't2']) {
       expect(await store.rawItem(keys.token('u1', hashLoginToken(token)))).toMatchObject({ active: false });
+    }
+  });
+
+  it('a change of any field the token items copy from the user rewrites every token item (the apply list and the mapping agree)', async () => {
+    const doc = userDoc(['t1', 't2'], { language: 'de' });
+    const [user, token] = itemsForDocument('users', toJsonDocument(doc) as Document).items as [Item, Item];
+    // The copied fields, read off the mapping's output: on the token item and the user item alike.
+    const copied = Object.keys(token).filter((field) => field !== 'pk' && field !== 'sk' && field in user);
+    expect([...copied].sort()).toStrictEqual([...ACCOUNT_FIELDS].sort());
+    for (const field of copied) {
+      const { store, log, apply } = setup();
+      await apply(log.insert('users', doc));
+      const was = user[field];
+      const changed = typeof was === 'boolean' ? !was : Array.isArray(was) ? [...(was as string[]), 'admin'] : `${String(was)}-changed`;
+      expect(await apply(log.update('users', 'u1', { [field]: changed }))).toMatchObject({ kind: 'applied', writes: 3, reads: 1 });
+      for (const hashed of ['t1', 't2'].map(hashLoginToken)) {
+        expect((await store.rawItem(keys.token('u1', hashed)))?.[field], field).toStrictEqual(changed);
+      }
     }
   });
 

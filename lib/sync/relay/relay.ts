@@ -26,6 +26,8 @@ import { RelayStopped, redact, streamFailure } from './errors';
 import type { Outcome, RelayMetrics, RelaySummary } from './metrics';
 import { Progress } from './progress';
 import { KeyedScheduler } from './scheduler';
+import { retryPause, type Backoff } from '../../retry';
+import { COLLECTION_OPERATIONS } from '../relevance';
 
 /** What the relay needs from the apply path (lib/sync), on the driver's change documents. */
 export interface ChangeSink {
@@ -72,9 +74,10 @@ export interface RelayOptions {
 
 type Token = unknown;
 
-const COLLECTION_OPERATIONS = new Set(['drop', 'rename', 'dropDatabase', 'invalidate']);
 /** How long the read loop runs before it lets the writes' timers and sockets have their turn. */
 const READ_SLICE_MS = 2;
+/** Between attempts of a change or of the last checkpoint (full jitter, lib/retry.ts). */
+const WRITE_BACKOFF: Backoff = { baseMs: 500, capMs: 8000 };
 
 export class Relay {
   private readonly owner = `${hostname()}#${process.pid}#${randomUUID().slice(0, 8)}`;
@@ -230,7 +233,7 @@ export class Relay {
       return;
     }
     const operation = String(change.operationType);
-    if (COLLECTION_OPERATIONS.has(operation)) {
+    if (COLLECTION_OPERATIONS.includes(operation)) {
       const collection = redact(String(change.ns?.coll ?? change.ns?.db ?? ''), this.options.secrets);
       throw new RelayStopped(
         `the change stream reported "${operation}" on ${collection}: whole collections changed, which the table cannot follow change by change. ` +
@@ -260,7 +263,7 @@ export class Relay {
         }
         if (attempt >= attempts || error instanceof RelayStopped) throw error;
         this.options.log(`writing a change failed (attempt ${attempt} of ${attempts}), retrying: ${redact(errorText(error), this.options.secrets)}`);
-        await sleep(Math.min(8000, 250 * 2 ** attempt));
+        await retryPause(attempt, WRITE_BACKOFF);
         continue;
       }
       this.options.metrics.count(outcome);
@@ -347,7 +350,7 @@ export class Relay {
         return await this.checkpoint(true);
       } catch (error) {
         if (attempt >= 4 || error instanceof LeaseHeld) throw error;
-        await sleep(250 * 2 ** attempt);
+        await retryPause(attempt, WRITE_BACKOFF);
       }
     }
   }
@@ -372,8 +375,4 @@ function clusterTimeMs(clusterTime: unknown): number | undefined {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
