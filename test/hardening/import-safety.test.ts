@@ -156,7 +156,7 @@ describe('the import CLI (node --import tsx scripts/import.ts)', () => {
     const table = `cli-bad-${Date.now()}`;
     const { code, stdout, stderr } = await runCli([dir, '--endpoint', endpoint(), '--table', table]);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^import failed: rocketchat_message\.json:5: malformed JSON/m);
+    expect(stderr).toMatch(/^npm run import failed: rocketchat_message\.json:5: malformed JSON/m);
     expect(stdout).toBe('');
     // Not even created: the table is made only after the whole export checked out.
     await expect(scanTable(client, table)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
