@@ -100,14 +100,9 @@ export async function rawAuthorizerFloor(client: DynamoDBClient, table: string, 
   return item !== undefined;
 }
 
-/** The authorizer's first call of a process, raw: the token item and the login expiration setting in one BatchGetItem, as the store reads them. */
-export async function rawAuthorizerColdFloor(client: DynamoDBClient, table: string, userId: string, hashedToken: string): Promise<boolean> {
+/** The authorizer's request, raw: the token item and the login expiration setting in one BatchGetItem, as the store reads them on every call. */
+export async function rawAuthorizerRequest(client: DynamoDBClient, table: string, userId: string, hashedToken: string): Promise<boolean> {
   const tokenKey = keys.token(userId, hashedToken);
   const result = await client.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: [rawKey(tokenKey), rawKey(LOGIN_EXPIRATION_KEY)] } } }));
   return (result.Responses?.[table] ?? []).some((item) => item.sk?.S === tokenKey.sk);
-}
-
-/** The authorizer's own request shape, raw: one BatchGetItem of the user and the token. */
-export async function rawAuthorizerBatchFloor(client: DynamoDBClient, table: string, userId: string, hashedToken: string): Promise<number> {
-  return rawBatchGet(client, table, [keys.user(userId), keys.token(userId, hashedToken)]);
 }

@@ -80,7 +80,7 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets'>): Target[] {
   const h = r.warm.handler;
   const a = r.warm.authorizer;
   const handlerRatio = ratio(h.latency.p50, h.floor.p50);
-  const authRatio = ratio(a.latency.p50, a.floorGetItem.p50);
+  const authRatio = ratio(a.latency.p50, a.floorBatchGet.p50);
   const cold = (name: string) => r.coldStart.runs.find((run) => run.variant === name);
   /**
    * Median of the per-round ratios: each round ran the function and its minimal bundle back to
@@ -135,15 +135,15 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets'>): Target[] {
       status: a.warmCall.total === 1 ? 'PASS' : 'FAIL',
     },
     {
-      name: 'authorizer: warm p50 vs one raw GetItem',
+      name: 'authorizer: warm p50 vs its raw request',
       target: `≤ ${WARM_RATIO_LIMIT}×`,
-      measured: `${a.latency.p50} ms vs ${a.floorGetItem.p50} ms = ${authRatio}× (+${round(a.latency.p50 - a.floorGetItem.p50, 2)} ms); vs raw BatchGetItem of user + token ${a.floorBatchGet.p50} ms: ${ratio(a.latency.p50, a.floorBatchGet.p50)}×`,
+      measured: `${a.latency.p50} ms vs ${a.floorBatchGet.p50} ms (raw BatchGetItem of the token item and Accounts_LoginExpiration) = ${authRatio}× (+${round(a.latency.p50 - a.floorBatchGet.p50, 2)} ms); vs one raw GetItem of the token ${a.floorGetItem.p50} ms: ${ratio(a.latency.p50, a.floorGetItem.p50)}×`,
       status: authRatio <= WARM_RATIO_LIMIT ? 'PASS' : 'FAIL',
     },
     {
-      name: 'authorizer: CPU per call over one raw GetItem',
+      name: 'authorizer: CPU per call over its raw request',
       target: 'stated',
-      measured: `+${a.cpuUs.authorizer - a.cpuUs.getItem} µs (${a.cpuUs.authorizer} vs ${a.cpuUs.getItem} µs/call)`,
+      measured: `+${a.cpuUs.authorizer - a.cpuUs.batchGet} µs (${a.cpuUs.authorizer} vs ${a.cpuUs.batchGet} µs/call)`,
       status: 'INFO',
     },
     {
@@ -252,17 +252,17 @@ export function render(r: BenchResults): string {
       ['handler (functions/push-get)', h.latency.p50, h.latency.p90, h.latency.p99, h.latency.mean, `${ratio(h.latency.p50, h.floor.p50)}×`, h.cpuUs.handler],
       ['  use case only (getPushNotification + stringify)', h.bare.p50, h.bare.p90, h.bare.p99, h.bare.mean, `${ratio(h.bare.p50, h.floor.p50)}×`, h.cpuUs.bare],
       ['  raw floor: GetItem → BatchGetItem ∥ Query', h.floor.p50, h.floor.p90, h.floor.p99, h.floor.mean, '1×', h.cpuUs.floor],
-      ['authorizer (functions/authorizer)', a.latency.p50, a.latency.p90, a.latency.p99, a.latency.mean, `${ratio(a.latency.p50, a.floorGetItem.p50)}×`, a.cpuUs.authorizer],
-      ['  check only (store.loginFacts + isLoginValid)', a.bare.p50, a.bare.p90, a.bare.p99, a.bare.mean, `${ratio(a.bare.p50, a.floorGetItem.p50)}×`, a.cpuUs.bare],
-      ['  raw floor: one GetItem', a.floorGetItem.p50, a.floorGetItem.p90, a.floorGetItem.p99, a.floorGetItem.mean, '1×', a.cpuUs.getItem],
+      ['authorizer (functions/authorizer)', a.latency.p50, a.latency.p90, a.latency.p99, a.latency.mean, `${ratio(a.latency.p50, a.floorBatchGet.p50)}×`, a.cpuUs.authorizer],
+      ['  check only (store.loginFacts + isLoginValid)', a.bare.p50, a.bare.p90, a.bare.p99, a.bare.mean, `${ratio(a.bare.p50, a.floorBatchGet.p50)}×`, a.cpuUs.bare],
+      ['  raw floor: BatchGetItem (token + Accounts_LoginExpiration)', a.floorBatchGet.p50, a.floorBatchGet.p90, a.floorBatchGet.p99, a.floorBatchGet.mean, '1×', a.cpuUs.batchGet],
       [
-        '  raw BatchGetItem (user + token)',
-        a.floorBatchGet.p50,
-        a.floorBatchGet.p90,
-        a.floorBatchGet.p99,
-        a.floorBatchGet.mean,
-        `${ratio(a.floorBatchGet.p50, a.floorGetItem.p50)}×`,
-        a.cpuUs.batchGet,
+        '  one raw GetItem of the token (before the setting was read per call)',
+        a.floorGetItem.p50,
+        a.floorGetItem.p90,
+        a.floorGetItem.p99,
+        a.floorGetItem.mean,
+        `${ratio(a.floorGetItem.p50, a.floorBatchGet.p50)}×`,
+        a.cpuUs.getItem,
       ],
     ]),
     `Powertools per invocation (metrics ${r.powertools.metricsEnabled ? 'on' : 'off'}): ${r.powertools.wrapperCallsUs.p50} µs p50 (${r.powertools.metricsPublishUs.p50} µs of it addMetric + publishStoredMetrics); answer ${r.warm.answerBytes} bytes.`,

@@ -5,7 +5,7 @@
  */
 import type { BenchDataset } from './dataset';
 import { hashLoginToken } from '../lib/core/auth';
-import { rawAuthorizerBatchFloor, rawAuthorizerFloor, rawClient, rawHandlerFloor } from './floor';
+import { rawAuthorizerFloor, rawAuthorizerRequest, rawClient, rawHandlerFloor } from './floor';
 import type { Bound } from './support/loop';
 
 /**
@@ -29,7 +29,7 @@ export async function warmEngine(endpoint: string, tables: string[], dataset: Be
           const table = tables[round % tables.length]!;
           await rawHandlerFloor(client, table, userId, id);
           await rawAuthorizerFloor(client, table, userId, hashed);
-          await rawAuthorizerBatchFloor(client, table, userId, hashed);
+          await rawAuthorizerRequest(client, table, userId, hashed);
         }
       }),
     );

@@ -13,7 +13,7 @@ import { hashLoginToken, isLoginValid } from '../lib/core/auth';
 import { decodeAuthorizerContext as receiverFromAuthorizer } from '../functions/commons/authorizer-context';
 import { getPushNotification } from '../lib/core/push-get';
 import { BenchDataset, type Credentials } from './dataset';
-import { rawAuthorizerBatchFloor, rawAuthorizerFloor, rawBadge, rawClient, rawHandlerFloor } from './floor';
+import { rawAuthorizerFloor, rawAuthorizerRequest, rawBadge, rawClient, rawHandlerFloor } from './floor';
 import { countOne, countRequests } from '../lib/dynamodb/request-count';
 import { benchAuthorizerEvent, benchProxyEvent, lambdaContext } from './support/events';
 import { interleaved, warmUp } from './support/loop';
@@ -77,7 +77,7 @@ async function warm(task: Extract<WorkerTask, { kind: 'warm' }>): Promise<WarmRe
       if (!isLoginValid(facts.user, facts.token, presented, Date.now(), facts.loginExpirationDays)) throw new Error('refused');
     },
     getItem: async () => void (await rawAuthorizerFloor(raw, table, receiver.userId, hashed)),
-    batchGet: async () => void (await rawAuthorizerBatchFloor(raw, table, receiver.userId, hashed)),
+    batchGet: async () => void (await rawAuthorizerRequest(raw, table, receiver.userId, hashed)),
   };
   const warmupBound = { count: task.warmup, maxMs: task.maxMs / 4 };
   await warmUp(async (round) => {

@@ -4,7 +4,7 @@
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { hashLoginToken } from '../../lib/core/auth';
-import { rawAuthorizerColdFloor, rawClient } from '../floor';
+import { rawAuthorizerRequest, rawClient } from '../floor';
 
 const table = process.env.TABLE_NAME ?? '';
 const client = rawClient(process.env.AWS_REGION ?? 'us-east-1', process.env.DYNAMODB_ENDPOINT || undefined);
@@ -12,7 +12,7 @@ const client = rawClient(process.env.AWS_REGION ?? 'us-east-1', process.env.DYNA
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
   const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const userId = headers['x-user-id'] ?? '';
-  const found = await rawAuthorizerColdFloor(client, table, userId, hashLoginToken(headers['x-auth-token'] ?? ''));
+  const found = await rawAuthorizerRequest(client, table, userId, hashLoginToken(headers['x-auth-token'] ?? ''));
   if (!found) throw new Error('Unauthorized');
   return {
     principalId: userId,

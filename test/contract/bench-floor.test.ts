@@ -7,7 +7,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rawAuthorizerColdFloor, rawClient, rawHandlerFloor } from '../../bench/floor';
+import { rawAuthorizerRequest, rawClient, rawHandlerFloor } from '../../bench/floor';
 import { hashLoginToken } from '../../lib/core/auth';
 import { COLD_CONFIG_KEYS } from '../../lib/dynamodb/config-keys';
 import { DynamoStore } from '../../lib/dynamodb/dynamo-store';
@@ -81,7 +81,7 @@ describe('the cold-start floor reads what the first call of each function reads'
     const real = recordReal.done();
     const raw = rawClient('local', endpoint());
     const recordFloor = recordRequests(raw);
-    expect(await rawAuthorizerColdFloor(raw, tableName, RODRIQ.id, hashed)).toBe(true);
+    expect(await rawAuthorizerRequest(raw, tableName, RODRIQ.id, hashed)).toBe(true);
     const floor = recordFloor.done();
     raw.destroy();
     expect(real).toStrictEqual([{ command: 'BatchGetItemCommand', keys: expect.any(Array) }]);
