@@ -55,8 +55,15 @@ interface Functions {
   handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult>;
 }
 
+/** The table this process's functions serve: they read TABLE_NAME and the endpoint once, at import. */
+let served: string | undefined;
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
+  if (served !== undefined && (options.endpoint === undefined || served !== `${tableName} at ${options.endpoint}`)) {
+    // A second stack would silently answer from the first one's table.
+    throw new Error(`this process already serves table ${served}; the functions read their table once, at import: start another process for another table`);
+  }
   const host = options.host ?? '127.0.0.1';
   let loaded!: (functions: Functions) => void;
   let failed!: (error: unknown) => void;
@@ -95,6 +102,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
+    served = `${tableName} at ${endpoint}`;
     const [{ handler: authorizer }, { handler }] = await Promise.all([import('../functions/authorizer/index'), import('../functions/push-get/index')]);
     loaded({ authorizer: (event) => authorizer(event), handler: (event) => handler(event) });
     const { address, port } = server.address() as AddressInfo;

@@ -296,6 +296,13 @@ function expectedNotId(uniqueId: string, rid: string): number {
   return h;
 }
 
+describe('one process, one table', () => {
+  it('a second local stack for another table is refused, not served from the first one', async () => {
+    // The functions read TABLE_NAME once, at import; the stack above has loaded them for its table.
+    await expect(startLocalStack({ port: 0, endpoint: endpoint(), tableName: 'another-table' })).rejects.toThrow(/^this process already serves table local-api-\w+ at http:/);
+  });
+});
+
 describe('npm start (local/start.ts)', () => {
   const running: Cli[] = [];
   afterAll(() => {

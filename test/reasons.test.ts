@@ -2,8 +2,9 @@
  * Every reason of lib/core/reasons.ts that data can produce, twice on the same table: through the local
  * API over HTTP (the reason in its line per request) and through `npm run explain --json` as a
  * subprocess. The two agree on the reason, and explain's status and body are push.get's answer.
- * (team-unknown, the finer omnichannel reasons, discussion-parent-unknown, store-error and
- * internal-error are produced by the unit tests of the access rules and the reasons.)
+ * store-error comes from a table an operator created by hand without the badge index
+ * (test/reasons-store-error.test.ts: one process serves one table); internal-error is a failure no stored data may cause (any that did would be a defect), so the unit
+ * tests of the reasons and the handler's fault tests produce it.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,8 @@ const CAROL = { id: 'carolUserId000001', token: 'demo-token-carol' };
 const ERIN = { id: 'erinUserId0000001', token: 'demo-token-erin' };
 const FRANK = { id: 'frankUserId000001', token: 'demo-token-frank' };
 const ZED = { id: 'zedUserId00000001', token: 'zed-old-login-token' };
+/** An omnichannel agent (role livechat-agent), banned from the seed's channel, agent of no department. */
+const GINA = { id: 'ginaUserId0000001', token: 'demo-token-gina' };
 const REVOKED_TOKEN = 'bob-logged-out-token';
 const SEED = 'WkbwSntxt8D3jLp8G';
 const IOS_APP = 'RC Mobile; ios 17.2; v4.52.0 (1234)';
@@ -57,6 +60,11 @@ const CASES: Case[] = [
   { reason: 'channel-permission-missing', user: CAROL.id, token: CAROL.token, message: SEED },
   { reason: 'team-not-member', user: BOB.id, token: BOB.token, message: 'msgTeamChannel001' },
   { reason: 'omnichannel-closed-not-allowed', user: BOB.id, token: BOB.token, message: 'msgLivechat000001' },
+  { reason: 'banned', user: GINA.id, token: GINA.token, message: SEED },
+  { reason: 'team-unknown', user: BOB.id, token: BOB.token, message: 'msgTeamGone000001' },
+  { reason: 'omnichannel-not-serving', user: GINA.id, token: GINA.token, message: 'msgLivechatOpen01' },
+  { reason: 'omnichannel-closed-not-department-agent', user: GINA.id, token: GINA.token, message: 'msgLivechatDept01' },
+  { reason: 'discussion-parent-unknown', user: BOB.id, token: BOB.token, message: 'msgDiscussOrphan1' },
 ];
 
 let stack: LocalStack;
@@ -70,17 +78,45 @@ beforeAll(async () => {
   const store = new DynamoStore(client, { tableName });
   const dir = mkdtempSync(join(tmpdir(), 'push-get-reasons-'));
   try {
-    // A user whose only login is older than Accounts_LoginExpiration (90 days by default), and a message whose room is gone.
-    const zed = {
-      _id: ZED.id,
-      username: 'zed',
-      active: true,
-      roles: ['user'],
-      services: { resume: { loginTokens: [{ hashedToken: hashLoginToken(ZED.token), when: { $date: '2020-01-01T00:00:00.000Z' } }] } },
+    // A user whose only login is older than Accounts_LoginExpiration (90 days by default); an agent
+    // banned from the seed's channel; rooms whose team, parent or department is missing; an open
+    // omnichannel room served by someone else; and a message whose room is gone.
+    const login = (token: string, when: string) => ({ resume: { loginTokens: [{ hashedToken: hashLoginToken(token), when: { $date: when } }] } });
+    const users = [
+      { _id: ZED.id, username: 'zed', active: true, roles: ['user'], services: login(ZED.token, '2020-01-01T00:00:00.000Z') },
+      { _id: GINA.id, username: 'gina', active: true, roles: ['user', 'livechat-agent'], services: login(GINA.token, new Date().toISOString()) },
+    ];
+    const at = { $date: '2021-10-22T15:00:00.000Z' };
+    const rodriq = { _id: RODRIQ.id, username: 'rodriq' };
+    const rooms = [
+      { _id: 'teamChannelGone01', t: 'c', name: 'orphaned-team-channel', teamId: 'teamThatIsGone001' },
+      { _id: 'discussionOrphan1', t: 'p', name: 'orphaned-discussion', prid: 'parentThatIsGone1' },
+      { _id: 'livechatOpenRoom1', t: 'l', fname: 'Visitor 43', open: true, servedBy: { _id: 'daveUserId0000001', username: 'dave' } },
+      { _id: 'livechatDeptRoom1', t: 'l', fname: 'Visitor 44', departmentId: 'supportDepartment', servedBy: { _id: 'daveUserId0000001', username: 'dave' } },
+    ];
+    const messages = [
+      { _id: 'msgOrphanRoom0001', rid: 'roomThatIsGone001', msg: 'lost', ts: at, u: rodriq },
+      { _id: 'msgTeamGone000001', rid: 'teamChannelGone01', msg: 'team gone', ts: at, u: rodriq },
+      { _id: 'msgDiscussOrphan1', rid: 'discussionOrphan1', msg: 'parent gone', ts: at, u: rodriq },
+      { _id: 'msgLivechatOpen01', rid: 'livechatOpenRoom1', msg: 'still open', ts: at, u: rodriq },
+      { _id: 'msgLivechatDept01', rid: 'livechatDeptRoom1', msg: 'closed', ts: at, u: rodriq },
+    ];
+    // Rocket.Chat keeps a banned member's subscription, with status BANNED.
+    const subscriptions = [{ _id: 'ginaBannedSub0001', rid: 'iu7jtPAhvEeAS5tNq', u: { _id: GINA.id, username: 'gina' }, t: 'c', name: 'vb', status: 'BANNED', unread: 0 }];
+    // The operator lets agents see closed rooms of their own department; gina serves none.
+    const permissions = [{ _id: 'view-livechat-room-closed-same-department', roles: ['livechat-manager', 'livechat-monitor', 'admin', 'livechat-agent'] }];
+    const agents = [{ _id: 'daveSupportAgent1', agentId: 'daveUserId0000001', departmentId: 'supportDepartment', username: 'dave' }];
+    const files: Record<string, object[]> = {
+      users,
+      rocketchat_room: rooms,
+      rocketchat_message: messages,
+      rocketchat_subscription: subscriptions,
+      rocketchat_permissions: permissions,
+      rocketchat_livechat_department_agents: agents,
     };
-    const orphan = { _id: 'msgOrphanRoom0001', rid: 'roomThatIsGone001', msg: 'lost', ts: { $date: '2021-10-22T15:00:00.000Z' }, u: { _id: RODRIQ.id, username: 'rodriq' } };
-    writeFileSync(join(dir, 'users.json'), `${JSON.stringify(zed)}\n`);
-    writeFileSync(join(dir, 'rocketchat_message.json'), `${JSON.stringify(orphan)}\n`);
+    for (const [collection, documents] of Object.entries(files)) {
+      writeFileSync(join(dir, `${collection}.json`), documents.map((document) => JSON.stringify(document)).join('\n') + '\n');
+    }
     await importExport(store, dir);
     // What the live sync leaves behind: a logged-out token's tombstone, a deleted message's tombstone.
     const version = '1767225600.0000000001'; // 2026-01-01T00:00:00Z
@@ -122,9 +158,8 @@ async function explainJson({ user, token, message }: Case): Promise<{ reason: st
 
 describe('each reason, through the local API and through explain, on the same data', () => {
   it('covers every reason the data can produce', () => {
-    // banned: the demo export bans nobody; test/integration/room-access.test.ts bans through the sync.
-    const unitOnly = ['banned', 'team-unknown', 'omnichannel-not-serving', 'omnichannel-closed-not-department-agent', 'discussion-parent-unknown', 'store-error', 'internal-error'];
-    expect([...CASES.map((c) => c.reason), ...unitOnly].sort()).toStrictEqual([...REASON_NAMES].sort());
+    // store-error: test/reasons-store-error.test.ts. internal-error: no stored data may cause one; the unit tests of the reasons produce it.
+    expect([...CASES.map((c) => c.reason), 'store-error', 'internal-error'].sort()).toStrictEqual([...REASON_NAMES].sort());
   });
 
   it.each(CASES)('$reason', { timeout: 60_000 }, async (testCase) => {

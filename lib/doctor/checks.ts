@@ -8,6 +8,7 @@
 import { ENTITIES } from '../dynamodb/keys';
 import type { DeadLetter, RelayState } from '../dynamodb/relay-store';
 import { DEFAULT_SETTINGS, type StoredSettingId } from '../core/settings';
+import { TABLE_SCHEMA, type IndexProjection } from '../dynamodb/table-schema';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -24,8 +25,16 @@ export type StoredSettings = Partial<Record<StoredSettingId, unknown>>;
 /** Live items per entity (ENTITIES), and `tombstones`: deleted items the sync remembers. */
 export type ItemCounts = Record<string, number>;
 
+/** The table's keys and global secondary indexes as DynamoDB describes them. */
+export interface TableShape {
+  partitionKey?: string;
+  sortKey?: string;
+  indexes: { name: string; partitionKey?: string; sortKey?: string; projection: IndexProjection; status?: string }[];
+}
+
 /** What doctor reads from the table. */
 export interface DoctorStore {
+  shape(): Promise<TableShape>;
   settings(): Promise<StoredSettings>;
   /** One pass over the table's keys; `onProgress` after each page with the items seen so far. */
   countItems(onProgress?: (scanned: number) => void): Promise<ItemCounts>;
@@ -107,6 +116,40 @@ function loginExpiration(value: unknown): Check {
     status: 'warn',
     detail: `stored value ${describe(value)} is not a positive number of days, so Rocket.Chat and push.get use ${fallback}; set Accounts_LoginExpiration (Administration → Settings → Accounts)`,
   };
+}
+
+/**
+ * The table as the stack creates it (lib/dynamodb/table-schema.ts). A table made by hand without the
+ * badge index answers every push.get with 500 (store-error), since the handler reads the badge there.
+ */
+export function schemaCheck(shape: TableShape): Check {
+  const name = 'table-schema';
+  const fix = 'let the CDK stack create the table (npm run deploy), or npm start / npm run import on a local engine, then import again';
+  const keys = `${TABLE_SCHEMA.partitionKey}/${TABLE_SCHEMA.sortKey}`;
+  if (shape.partitionKey !== TABLE_SCHEMA.partitionKey || shape.sortKey !== TABLE_SCHEMA.sortKey) {
+    return { name, status: 'fail', detail: `keys ${shape.partitionKey ?? '?'}/${shape.sortKey ?? '(none)'}, expected ${keys}: no request can find its items; ${fix}` };
+  }
+  const problems = TABLE_SCHEMA.indexes.flatMap((wanted) => {
+    const found = shape.indexes.find((index) => index.name === wanted.name);
+    if (!found) return [`no index ${wanted.name}: every push.get that finds its message fails with 500 (store-error)`];
+    if (found.partitionKey !== wanted.partitionKey || found.sortKey !== undefined) return [`index ${wanted.name} is keyed on ${found.partitionKey ?? '?'}, expected ${wanted.partitionKey}`];
+    if (!projects(found.projection, wanted.projection)) return [`index ${wanted.name} does not project ${describeProjection(wanted.projection)}: badges come out wrong`];
+    if (found.status !== undefined && found.status !== 'ACTIVE') return [`index ${wanted.name} is ${found.status}: push.get fails until it is ACTIVE`];
+    return [];
+  });
+  if (problems.length > 0) return { name, status: 'fail', detail: `${problems.join('; ')}; ${fix}` };
+  return { name, status: 'ok', detail: `keys ${keys}; ${TABLE_SCHEMA.indexes.map((index) => index.name).join(', ')} present` };
+}
+
+/** Whether an index projecting `found` carries every attribute `wanted` names. */
+function projects(found: IndexProjection, wanted: IndexProjection): boolean {
+  if (found.type === 'ALL' || wanted.type === 'KEYS_ONLY') return true;
+  if (wanted.type === 'ALL') return false;
+  return found.type === 'INCLUDE' && wanted.nonKeyAttributes.every((attribute) => found.nonKeyAttributes.includes(attribute));
+}
+
+function describeProjection(projection: IndexProjection): string {
+  return projection.type === 'INCLUDE' ? projection.nonKeyAttributes.join(', ') : projection.type;
 }
 
 export function countCheck(counts: ItemCounts): Check {
@@ -236,9 +279,9 @@ export interface DoctorRun {
 
 /** Every check, in the order printed. */
 export async function runDoctor({ store, now, probe, onCountProgress }: DoctorRun): Promise<Check[]> {
-  const [settings, state, letters, route] = await Promise.all([store.settings(), store.relayState(), store.deadLetters(), probe?.()]);
+  const [settings, shape, state, letters, route] = await Promise.all([store.settings(), store.shape(), store.relayState(), store.deadLetters(), probe?.()]);
   const counts = await store.countItems(onCountProgress);
-  return [...settingChecks(settings), countCheck(counts), ...relayChecks(state, letters, now), ...(route ? [routeCheck(route, settings.Site_Url)] : [])];
+  return [...settingChecks(settings), schemaCheck(shape), countCheck(counts), ...relayChecks(state, letters, now), ...(route ? [routeCheck(route, settings.Site_Url)] : [])];
 }
 
 function joinPath(base: string, path: string): string {

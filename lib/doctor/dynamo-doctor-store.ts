@@ -1,12 +1,15 @@
 /**
- * doctor's reads on the table: the stored settings (one BatchGetItem), one paginated Scan of the
+ * doctor's reads on the table: its description (keys and indexes), the stored settings (one BatchGetItem), one paginated Scan of the
  * keys for the counts, and the relay's state and dead letters through RelayStore.
  */
+import type { KeySchemaElement, Projection } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { entityOfKey, keys, TOMBSTONE_ATTRIBUTE } from '../dynamodb/keys';
 import { RelayStore, type DeadLetter, type RelayState } from '../dynamodb/relay-store';
 import { STORED_SETTING_IDS } from '../core/settings';
-import { type DoctorStore, type ItemCounts, type StoredSettings } from './checks';
+import { describeTable } from '../dynamodb/table';
+import type { IndexProjection } from '../dynamodb/table-schema';
+import { type DoctorStore, type ItemCounts, type StoredSettings, type TableShape } from './checks';
 
 export class DynamoDoctorStore implements DoctorStore {
   private readonly relay: RelayStore;
@@ -58,6 +61,22 @@ export class DynamoDoctorStore implements DoctorStore {
     return counts;
   }
 
+  async shape(): Promise<TableShape> {
+    const table = await describeTable(this.db, this.tableName);
+    const keyOf = (schema: KeySchemaElement[] | undefined, type: 'HASH' | 'RANGE') => schema?.find((key) => key.KeyType === type)?.AttributeName;
+    return {
+      partitionKey: keyOf(table?.KeySchema, 'HASH'),
+      sortKey: keyOf(table?.KeySchema, 'RANGE'),
+      indexes: (table?.GlobalSecondaryIndexes ?? []).map((index) => ({
+        name: index.IndexName ?? '',
+        partitionKey: keyOf(index.KeySchema, 'HASH'),
+        sortKey: keyOf(index.KeySchema, 'RANGE'),
+        projection: projectionOf(index.Projection),
+        status: index.IndexStatus,
+      })),
+    };
+  }
+
   relayState(): Promise<RelayState> {
     return this.relay.state();
   }
@@ -65,4 +84,9 @@ export class DynamoDoctorStore implements DoctorStore {
   deadLetters(): Promise<DeadLetter[]> {
     return this.relay.deadLetters();
   }
+}
+
+function projectionOf(projection: Projection | undefined): IndexProjection {
+  if (projection?.ProjectionType === 'INCLUDE') return { type: 'INCLUDE', nonKeyAttributes: projection.NonKeyAttributes ?? [] };
+  return { type: projection?.ProjectionType === 'ALL' ? 'ALL' : 'KEYS_ONLY' };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHECKPOINT_AGE_LIMIT_MS, countCheck, exitCode, formatChecks, relayChecks, routeCheck, settingChecks, type Check } from '../../lib/doctor/checks';
+import { CHECKPOINT_AGE_LIMIT_MS, countCheck, exitCode, formatChecks, relayChecks, routeCheck, schemaCheck, settingChecks, type Check, type TableShape } from '../../lib/doctor/checks';
 import { documentPointerKey, entityOfKey, keys, relayKeys, subscriptionPointerKey } from '../../lib/dynamodb/keys';
 
 const byName = (checks: Check[]) => Object.fromEntries(checks.map(({ name, status, detail }) => [name, { status, detail }]));
@@ -55,6 +55,34 @@ describe('settingChecks', () => {
   it('a Site_Url that is no URL or not http(s) fails', () => {
     expect(byName(settingChecks({ Site_Url: 'chat.example.com' })).Site_Url!.status).toBe('fail');
     expect(byName(settingChecks({ Site_Url: 'ftp://chat.example.com' })).Site_Url!.status).toBe('fail');
+  });
+});
+
+describe('schemaCheck: the table as push.get reads it', () => {
+  // As DynamoDB Local describes a table made by ensureTable (test/integration/doctor-cli.test.ts checks that one end to end).
+  const stackTable: TableShape = {
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [{ name: 'badge', partitionKey: 'badgeUser', projection: { type: 'INCLUDE', nonKeyAttributes: ['unread'] }, status: 'ACTIVE' }],
+  };
+  const withIndex = (index: Partial<TableShape['indexes'][number]>): TableShape => ({ ...stackTable, indexes: [{ ...stackTable.indexes[0]!, ...index }] });
+
+  it("ok for the stack's table, and for an index that projects every attribute", () => {
+    expect(schemaCheck(stackTable).status).toBe('ok');
+    expect(schemaCheck(withIndex({ projection: { type: 'ALL' } })).status).toBe('ok');
+  });
+
+  it.each([
+    ['no index', { ...stackTable, indexes: [] }, /^no index badge: every push\.get that finds its message fails with 500 \(store-error\)/],
+    ['other keys', { ...stackTable, partitionKey: 'id', sortKey: undefined }, /^keys id\/\(none\), expected pk\/sk/],
+    ['an index on another key', withIndex({ partitionKey: 'userId' }), /^index badge is keyed on userId, expected badgeUser/],
+    ['an index without unread', withIndex({ projection: { type: 'KEYS_ONLY' } }), /^index badge does not project unread: badges come out wrong/],
+    ['an index still being built', withIndex({ status: 'CREATING' }), /^index badge is CREATING/],
+  ])('fails on %s, with the fix', (_, shape, detail) => {
+    const check = schemaCheck(shape);
+    expect(check.status).toBe('fail');
+    expect(check.detail).toMatch(detail);
+    expect(check.detail).toContain('let the CDK stack create the table');
   });
 });
 
