@@ -55,6 +55,14 @@ export class Unauthorized extends PushGetError {
   }
 }
 
+/**
+ * The store answered, but not fully: a batch left keys or items unprocessed after every retry
+ * (throttling). Its reason is store-error, like a failure the AWS SDK raises.
+ */
+export class StoreIncomplete extends Error {
+  override readonly name = 'StoreIncomplete';
+}
+
 /** An export that cannot be imported; `where` is `file:line`. Never carries document values. */
 export class ImportError extends Error {
   constructor(

@@ -4,7 +4,7 @@
  * the reason goes only to the log line, the metrics' `reason` dimension and the tools
  * (`npm run explain`). docs/operations.md explains each one and what to do about it.
  */
-import type { ErrorKind } from './errors';
+import { StoreIncomplete, type ErrorKind } from './errors';
 
 /** How a request ends as the functions count it: an answer, a typed refusal, or a failure (functions/commons/outcomes.ts). */
 export type Outcome = 'Ok' | ErrorKind | 'Error';
@@ -64,7 +64,8 @@ export function isReason(value: unknown): value is Reason {
   return typeof value === 'string' && Object.hasOwn(REASONS, value);
 }
 
-/** A failure's reason: a DynamoDB (AWS SDK) error carries the service's response metadata; anything else is ours. */
+/** A failure's reason: a DynamoDB (AWS SDK) error carries the service's response metadata, a batch left unfinished is the store's too; anything else is ours. */
 export function failureReason(error: unknown): Reason {
-  return typeof error === 'object' && error !== null && '$metadata' in error ? 'store-error' : 'internal-error';
+  const fromStore = error instanceof StoreIncomplete || (typeof error === 'object' && error !== null && '$metadata' in error);
+  return fromStore ? 'store-error' : 'internal-error';
 }

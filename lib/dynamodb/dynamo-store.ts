@@ -19,6 +19,7 @@ import type { AuthUser, StoredLoginToken } from '../core/auth';
 import type { Message, Room, Subscription, TeamFacts } from '../core/domain';
 import type { DeploymentConfig, MessageContext, PushGetStore } from '../core/push-get';
 import type { MessageAbsence } from '../core/reasons';
+import { StoreIncomplete } from '../core/errors';
 import { resolvePermissions, resolveSettings, PERMISSION_IDS, SETTING_IDS, type PermissionId, type SettingId } from '../core/settings';
 import { randomUUID } from 'node:crypto';
 import { CONFIG_STAMP_KEY, LOGIN_EXPIRATION_KEY, PERMISSION_KEYS, SETTING_KEYS } from './config-keys';
@@ -433,7 +434,7 @@ export class DynamoStore implements PushGetStore, SyncStore {
       let pending: Attributes[] = wanted.slice(start, start + BATCH_GET_LIMIT).map((key) => toAttributes({ ...key }));
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt > MAX_BATCH_RETRIES) {
-          throw new Error('BatchGetItem left keys unprocessed after retries');
+          throw new StoreIncomplete('BatchGetItem left keys unprocessed after retries');
         }
         await backoff(attempt);
         const result = await this.db.send(new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: consistentRead } } }));
@@ -451,7 +452,7 @@ export class DynamoStore implements PushGetStore, SyncStore {
     let pending = requests;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > MAX_BATCH_RETRIES) {
-        throw new Error('BatchWriteItem left items unprocessed after retries');
+        throw new StoreIncomplete('BatchWriteItem left items unprocessed after retries');
       }
       await backoff(attempt);
       const result = await this.db.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } }));

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { StoreIncomplete } from '../../lib/core/errors';
 import { failureReason, isReason, REASON_NAMES } from '../../lib/core/reasons';
 
 describe('the reason vocabulary', () => {
@@ -10,8 +11,9 @@ describe('the reason vocabulary', () => {
     expect([...rows].sort()).toStrictEqual([...REASON_NAMES].sort());
   });
 
-  it('a DynamoDB error is store-error, anything else internal-error', () => {
+  it('a DynamoDB error or an unfinished batch is store-error, anything else internal-error', () => {
     expect(failureReason(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }))).toBe('store-error');
+    expect(failureReason(new StoreIncomplete('BatchGetItem left keys unprocessed after retries'))).toBe('store-error');
     expect(failureReason(new TypeError('boom'))).toBe('internal-error');
     expect(failureReason('text')).toBe('internal-error');
   });
