@@ -41,7 +41,7 @@ export interface PushGetStackProps extends StackProps {
   readonly syncRelay?: Omit<SyncRelayProps, 'table' | 'logRetention' | 'alarmAction'>;
 }
 
-/** Wires the parts: table (push-table.ts), functions (push-function.ts), API (push-api.ts), alarms and dashboard (observability.ts). */
+/** Wires the parts: table (push-table.ts), functions (push-function.ts), API (push-api.ts), alarms and dashboard (observability.ts), the optional relay (sync-relay.ts). */
 export class PushGetStack extends Stack {
   readonly table: ITable;
   readonly api: RestApi;

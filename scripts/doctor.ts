@@ -14,7 +14,7 @@ const SPEC: CommandSpec = {
   name: 'npm run doctor',
   summary:
     'Checks the table and the routing for what makes phones show "You have a new message": the push privacy settings, Site_Url, the login ' +
-    'expiration, items per entity, the relay (lease, checkpoint, dead letters) and, with --url, who answers <url>/api/v1/push.get. Each check ' +
+    "expiration, the table's keys and badge index, items per entity, the relay (lease, checkpoint, dead letters) and, with --url, who answers <url>/api/v1/push.get. Each check " +
     'says ok, WARN or FAIL with the fix. Reads only. Exit code 0 when no check fails, 1 when one does, 2 on a usage error.',
   options: {
     ...TARGET_OPTIONS,

@@ -25,8 +25,8 @@ export const COLLECTIONS = [
 export type Collection = (typeof COLLECTIONS)[number];
 
 /**
- * The order the import and the relay's snapshot load the collections in: settings first, since
- * the login expiration decides the tokens' TTL. Derived from COLLECTIONS, so neither can miss one.
+ * The order the import and the relay's snapshot load the collections in: settings first, then the
+ * rest as COLLECTIONS lists them. Derived from COLLECTIONS, so neither can miss one.
  */
 export const LOAD_ORDER: readonly Collection[] = ['rocketchat_settings', ...COLLECTIONS.filter((collection) => collection !== 'rocketchat_settings')];
 
@@ -82,15 +82,15 @@ function mapDocument(collection: Collection, id: string, doc: Document): Documen
 }
 
 /**
- * The user fields copied onto every token item (the authorizer's one GetItem reads them there):
+ * The user fields copied onto every token item (the authorizer's one BatchGetItem reads them there):
  * the apply path rewrites the token items when a change touches one of these.
  */
 export const ACCOUNT_FIELDS = ['username', 'active', 'roles', 'language'] as const;
 type AccountFields = Record<(typeof ACCOUNT_FIELDS)[number], unknown>;
 
 function userItems(id: string, doc: Document): Item[] {
-  // What the authorizer needs travels on every token item too, so that a login check is one
-  // GetItem; user and tokens come from the same document, so they are written together.
+  // What the authorizer needs travels on every token item too, so that a login check reads one
+  // item (with the login expiration setting, in one BatchGetItem); user and tokens come from the same document, so they are written together.
   const account: AccountFields = {
     username: optionalString(doc.username, 'username'),
     active: doc.active !== false,

@@ -22,7 +22,7 @@
 import type { Collection } from './items';
 export const PK = 'pk';
 export const SK = 'sk';
-/** TTL attribute: expired login tokens are removed by DynamoDB itself. */
+/** TTL attribute: DynamoDB removes old tombstones and dead letters (login tokens carry none: expiry is decided at read time). */
 export const TTL_ATTRIBUTE = 'expiresAt';
 export const BADGE_INDEX = 'badge';
 export const BADGE_INDEX_KEY = 'badgeUser';

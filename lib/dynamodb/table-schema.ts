@@ -31,6 +31,6 @@ export const TABLE_SCHEMA: TableSchema = {
     // `unread`; projecting only that keeps the index items tiny.
     { name: BADGE_INDEX, partitionKey: BADGE_INDEX_KEY, projection: { type: 'INCLUDE', nonKeyAttributes: ['unread'] } },
   ],
-  // Tombstones (deleted documents the sync remembers) expire by TTL; login tokens carry none.
+  // Tombstones (deleted documents the sync remembers) and dead letters expire by TTL; login tokens carry none.
   ttlAttribute: TTL_ATTRIBUTE,
 };

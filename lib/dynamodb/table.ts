@@ -18,7 +18,7 @@ export async function ensureTable(client: DynamoDBDocumentClient, tableName: str
       throw error;
     }
   }
-  // Not every local engine implements TTL; the authorizer checks expiry itself anyway.
+  // Not every local engine implements TTL; every read treats a tombstone as missing anyway.
   await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true } })).catch(() => undefined);
 }
 

@@ -2,7 +2,7 @@
  * Which changes can alter what push.get answers. One declaration, read by both filters: the
  * server-side `$match`/`$project` of the change stream and `isRelevantChange` in the apply path,
  * so the two cannot drift. The declaration lists every document field the item mapping
- * (lib/dynamodb/items.ts) reads; test/unit/relevance.test.ts records the fields the mapping really
+ * (lib/dynamodb/items.ts) reads; test/unit/sync-relevance.test.ts records the fields the mapping really
  * reads and fails when one is missing here.
  */
 import { COLLECTIONS, type Collection } from '../dynamodb/items';
