@@ -52,7 +52,9 @@ const COMMAND: CommandSpec = {
     'Prints a summary: events applied, irrelevant (nothing push.get reads changed) and stale (the table already had\n' +
     'this change or a newer one). Exit code 0; 1 when the table is missing, an event could not be applied (listed by\n' +
     'file:line, never with document values), or the relay stopped on an error it cannot resume from (the message says\n' +
-    'what to do); 2 on a usage error.',
+    'what to do); 2 on a usage error. The relay (--mongo-url) logs one JSON line per event, its failure included\n' +
+    "(Powertools' Logger, as the functions: level, message, service push-get-sync, timestamp and the event's fields;\n" +
+    'INFO on stdout, WARN and ERROR on stderr; POWERTOOLS_LOG_LEVEL sets the level), never the MongoDB URL.',
 };
 
 /** The relay writes in the background: a slow answer is better than a retried write. */
