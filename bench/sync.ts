@@ -28,7 +28,7 @@ import { DynamoStore } from '../lib/dynamodb/dynamo-store';
 import { ensureTable } from '../lib/dynamodb/table';
 import { ChangeApplier } from '../lib/sync/apply';
 import type { ChangeEvent } from '../lib/sync/change-event';
-import { connectRelay, type RunningRelay } from '../lib/sync/relay';
+import { connectRelay, textLog, type RunningRelay } from '../lib/sync/relay';
 import { isRelevantChange } from '../lib/sync/relevance';
 import { forEachInDocumentOrder } from '../lib/sync/replay';
 import { checkNode, parseCommandLine, runCommand, type CommandSpec } from '../local/cli';
@@ -151,7 +151,7 @@ class RelayUnderTest {
     const documentClient = createDocumentClient({ region: 'local', endpoint, requestTimeoutMs: RELAY_REQUEST_TIMEOUT_MS });
     const writes = new WriteLog(documentClient as unknown as DynamoDBClient);
     // The peer's clock starts at 1,700,000,000 s; start there without a snapshot (the table was imported).
-    const running = await connectRelay({ mongoUrl: url, documentClient, tableName, log, startAt: `${1_700_000_000 + position}.1`, tuning: { concurrency: CONCURRENCY } });
+    const running = await connectRelay({ mongoUrl: url, documentClient, tableName, log: textLog(log), startAt: `${1_700_000_000 + position}.1`, tuning: { concurrency: CONCURRENCY } });
     const done = running.relay.run().catch((error: unknown) => log(`relay stopped: ${error instanceof Error ? error.message : String(error)}`));
     return new RelayUnderTest(peer, running, done, writes);
   }

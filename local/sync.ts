@@ -4,7 +4,7 @@
  * thing against their own server before deploying. The URL is never printed.
  */
 import { createDocumentClient } from '../lib/dynamodb/document-client';
-import { connectRelay } from '../lib/sync/relay';
+import { connectRelay, textLog } from '../lib/sync/relay';
 
 export interface LocalRelay {
   /** Finishes the changes in flight, checkpoints, disconnects. */
@@ -13,7 +13,7 @@ export interface LocalRelay {
 
 export async function startLocalRelay(mongoUrl: string, table: { endpoint: string; tableName: string }, log: (line: string) => void): Promise<LocalRelay> {
   const documentClient = createDocumentClient({ endpoint: table.endpoint, requestTimeoutMs: 5000 });
-  const { relay, close } = await connectRelay({ mongoUrl, documentClient, tableName: table.tableName, log: (line) => log(`sync: ${line}`) });
+  const { relay, close } = await connectRelay({ mongoUrl, documentClient, tableName: table.tableName, log: textLog((line) => log(`sync: ${line}`)) });
   const running = relay.run().then(
     () => undefined,
     (error: unknown) => {

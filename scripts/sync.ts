@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { DynamoStore } from '../lib/dynamodb/dynamo-store';
 import { resolveTarget, TARGET_OPTIONS, type TargetOptions } from '../lib/dynamodb/target';
 import { replayFile } from '../lib/sync/replay';
-import { connectRelay } from '../lib/sync/relay';
+import { connectRelay, powertoolsLog } from '../lib/sync/relay';
+import { errorFields, secretsOf } from '../lib/sync/relay/errors';
 import { parseCommandLine, runCommand, targetOptions, UsageError, type CommandSpec } from '../local/cli';
 
 const COMMAND: CommandSpec = {
@@ -51,7 +52,9 @@ const COMMAND: CommandSpec = {
     'Prints a summary: events applied, irrelevant (nothing push.get reads changed) and stale (the table already had\n' +
     'this change or a newer one). Exit code 0; 1 when the table is missing, an event could not be applied (listed by\n' +
     'file:line, never with document values), or the relay stopped on an error it cannot resume from (the message says\n' +
-    'what to do); 2 on a usage error.',
+    'what to do); 2 on a usage error. The relay (--mongo-url) logs one JSON line per event, its failure included\n' +
+    "(Powertools' Logger, as the functions: level, message, service push-get-sync, timestamp and the event's fields;\n" +
+    'INFO on stdout, WARN and ERROR on stderr; POWERTOOLS_LOG_LEVEL sets the level), never the MongoDB URL.',
 };
 
 /** The relay writes in the background: a slow answer is better than a retried write. */
@@ -115,42 +118,53 @@ async function replay(file: string, options: TargetOptions, concurrency: number)
   }
 }
 
-/** The live relay until SIGTERM or SIGINT; never prints the URL (RelayStopped messages are redacted). */
+/**
+ * The live relay until SIGTERM or SIGINT. Everything it says is one JSON line per event
+ * (Powertools' Logger, as the functions log), its failure included: the Fargate task's lines are
+ * queried with Logs Insights. Never the URL: every error text is redacted.
+ */
 async function follow(options: { mongoUrl: string; dbName?: string; target: TargetOptions; resnapshot: boolean; startAt?: string; messageDays: number; concurrency: number }): Promise<number> {
-  const target = await resolveTarget(options.target, { requestTimeoutMs: RELAY_REQUEST_TIMEOUT_MS });
+  const log = powertoolsLog();
+  const secrets = secretsOf(options.mongoUrl);
   try {
-    const log = (line: string) => console.error(`${new Date().toISOString()} sync: ${line}`);
-    log(`target: ${target.where}`);
-    const { relay, close } = await connectRelay({
-      mongoUrl: options.mongoUrl,
-      dbName: options.dbName,
-      documentClient: target.client,
-      tableName: target.tableName,
-      log,
-      // EMF lines on stdout become CloudWatch metrics in AWS; a local engine has no CloudWatch.
-      metrics: !target.endpoint && process.env.POWERTOOLS_METRICS_DISABLED !== 'true',
-      resnapshot: options.resnapshot,
-      startAt: options.startAt,
-      snapshotMessageDays: options.messageDays,
-      tuning: { concurrency: options.concurrency },
-    });
-    const stop = () => {
-      log('stopping: finishing the changes in flight, then checkpointing');
-      relay.stop();
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    const target = await resolveTarget(options.target, { requestTimeoutMs: RELAY_REQUEST_TIMEOUT_MS });
     try {
-      const total = await relay.run();
-      log(`stopped. applied ${total.applied}, irrelevant ${total.irrelevant}, stale ${total.stale}, dead letters ${total.deadLetters}`);
-      return 0;
+      log.info('target', { target: target.where });
+      const { relay, close } = await connectRelay({
+        mongoUrl: options.mongoUrl,
+        dbName: options.dbName,
+        documentClient: target.client,
+        tableName: target.tableName,
+        log,
+        // EMF lines on stdout become CloudWatch metrics in AWS; a local engine has no CloudWatch.
+        metrics: !target.endpoint && process.env.POWERTOOLS_METRICS_DISABLED !== 'true',
+        resnapshot: options.resnapshot,
+        startAt: options.startAt,
+        snapshotMessageDays: options.messageDays,
+        tuning: { concurrency: options.concurrency },
+      });
+      const stop = () => {
+        log.info('stopping: finishing the changes in flight, then checkpointing');
+        relay.stop();
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      try {
+        const total = await relay.run();
+        log.info('stopped', { applied: total.applied, irrelevant: total.irrelevant, stale: total.stale, deadLetters: total.deadLetters });
+        return 0;
+      } finally {
+        await close();
+      }
     } finally {
-      await close();
+      target.close();
     }
-  } finally {
-    target.close();
+  } catch (error) {
+    // RelayStopped and TargetError messages say what to do; redacted once more all the same.
+    log.error('failed', errorFields(error, secrets));
+    return 1;
   }
 }
 
-// The failures it prints (ReplayFileError, UnsupportedChange, RelayStopped, TargetError) carry no document value and never the MongoDB URL.
+// The replay's failures (ReplayFileError, UnsupportedChange, TargetError) carry no document value; the relay logs its own (follow).
 runCommand(COMMAND, main);

@@ -4,6 +4,8 @@
  * and OP_MSG, presents itself as the primary of a one-member replica set, and answers:
  * `hello`/`isMaster`, `ping`, `endSessions`, `killCursors`, `find` (the collections' documents,
  * one batch; filtered when asked to) and `aggregate` with `$changeStream` + `getMore` over a scripted change log.
+ * A URL with a user and password authenticates with `authMechanism=PLAIN` (any password is
+ * accepted: the tests check what the relay says about it); other mechanisms are refused.
  *
  * The change log is an ordered list of positions. `emit()` appends a change event; `advance()`
  * moves the clock without one (a write the stream's `$match` filters out), which an idle
@@ -14,7 +16,7 @@
  * This tests our use of the driver, not MongoDB: the pipeline is recorded, never evaluated.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { deserialize, Long, ObjectId, serialize, Timestamp, type Document } from 'bson';
+import { Binary, deserialize, Long, ObjectId, serialize, Timestamp, type Document } from 'bson';
 import { Query } from 'mingo';
 
 const OP_REPLY = 1;
@@ -254,6 +256,9 @@ export class MongoPeer {
         return this.openChangeStream(db, body);
       case 'getmore':
         return this.getMore(body);
+      case 'saslstart':
+        if (body.mechanism === 'PLAIN') return { conversationId: 1, done: true, payload: new Binary(), ok: 1 };
+        return { ok: 0, errmsg: `authentication mechanism ${String(body.mechanism)} is not supported here`, code: 334, codeName: 'MechanismUnavailable' };
       default:
         return { ok: 0, errmsg: `no such command: '${name}'`, code: 59, codeName: 'CommandNotFound' };
     }

@@ -2,7 +2,8 @@
  * Secrets never reach the logs: ALL output of a full run (stdout/stderr writes and console.* of
  * this process, and the import CLI's output) is captured while the service imports exports (good
  * and bad ones whose malformed lines carry tokens), authorizes (allowed, refused, failing),
- * answers (200, 4xx, 500) and logs accesses; no raw token and no token hash may appear in it.
+ * answers (200, 4xx, 500), logs accesses, and the live relay follows a MongoDB whose URL holds a
+ * password; no raw token, no token hash and no part of that URL may appear in it.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { importExport } from '../../lib/import/import-export';
 import { DynamoStore } from '../../lib/dynamodb/dynamo-store';
 import { DEMO_FIXTURES, endpoint, freshTable, testClient } from '../support/dynamo';
 import { authorizerEvent, proxyEvent } from '../../testkit/requests';
+import { MongoPeer } from '../../testkit/mongo-peer';
+import { connectRelay, powertoolsLog } from '../../lib/sync/relay';
 import { authHeaders, call, closedPort, runImportCli, type CliRun, DEMO_USERS, ejsonDate, hashToken, hexHash, removeDir, tempDir, writeExport, type Answer } from './support';
 
 /** Tokens of the bad exports: they appear only inside the malformed lines. */
@@ -24,6 +27,11 @@ const MESSAGE_TEXTS = readFileSync(join(DEMO_FIXTURES, 'rocketchat_message.json'
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => String((JSON.parse(line) as { msg?: unknown }).msg ?? ''));
+
+const RELAY_USER = 'rc_relay_user';
+const RELAY_PASSWORD = 's3cret';
+/** The relay's MongoDB URL, with a user and password (the peer accepts a PLAIN login). */
+const relayUrl = (peer: MongoPeer) => `mongodb://${RELAY_USER}:${RELAY_PASSWORD}@${peer.host}/rocketchat?replicaSet=rs0&authMechanism=PLAIN&authSource=%24external&serverSelectionTimeoutMS=3000`;
 
 /** Every form a token could leak in. */
 function leakForms(token: string): string[] {
@@ -190,6 +198,32 @@ describe('a full run, all output captured', () => {
     }
   });
 
+  it('the live relay, logging JSON through Powertools, with a password in its MongoDB URL and a dead letter', { timeout: 60_000 }, async () => {
+    const peer = await MongoPeer.start();
+    const client = testClient();
+    try {
+      peer.collections.set('rocketchat.users', [{ _id: 'relayUser', username: 'relay', roles: ['user'] }]);
+      const { relay, close } = await connectRelay({
+        mongoUrl: relayUrl(peer),
+        documentClient: client,
+        tableName: await freshTable(client, 'secrets-relay'),
+        log: powertoolsLog(),
+        tuning: { checkpointIntervalMs: 50, maxAwaitTimeMS: 50, coalesceMs: 5, metricsIntervalMs: 100 },
+      });
+      const running = relay.run();
+      await peer.until(() => peer.commands('getMore').length > 0);
+      // A change the mapping cannot use, carrying a token: a dead letter, never its content.
+      peer.emit({ operationType: 'insert', ns: { db: 'rocketchat', coll: 'rocketchat_subscription' }, documentKey: { _id: 'broken' }, fullDocument: { _id: 'broken', name: DEMO_USERS.alice.token } });
+      await peer.until(() => captured.join('').includes('"message":"dead letter"'));
+      relay.stop();
+      await running;
+      await close();
+    } finally {
+      client.destroy();
+      await peer.close();
+    }
+  });
+
   it('the capture is real (it holds the logs of every stage)', () => {
     const text = captured.join('');
     expect(text).toContain('import failed: users.json:2');
@@ -199,6 +233,7 @@ describe('a full run, all output captured', () => {
     expect(text).toContain('"reason":"token-unknown"');
     expect(text).toMatch(/GET \/api\/v1\/push\.get 200 ok user=/);
     expect(text).toMatch(/GET \/api\/v1\/push\.get 401 token-unknown user=/);
+    expect(text).toContain('"service":"push-get-sync"');
     expect(answers.length).toBeGreaterThan(20);
   });
 
@@ -241,6 +276,17 @@ describe('a full run, all output captured', () => {
       const text = JSON.stringify(line);
       for (const messageText of texts) expect(text).not.toContain(messageText);
     }
+  });
+
+  it("the relay's lines are JSON and hold neither the MongoDB URL, nor its user, nor its password", () => {
+    const lines = captured
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.includes('"service":"push-get-sync"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => line.message)).toEqual(expect.arrayContaining(['snapshot loaded; following the change stream', 'dead letter', 'progress']));
+    for (const line of lines) expect(line).toMatchObject({ level: expect.any(String), message: expect.any(String), timestamp: expect.any(String) });
+    const text = captured.join('');
+    for (const secret of [RELAY_PASSWORD, RELAY_USER, 'mongodb://']) expect(text).not.toContain(secret);
   });
 
   it('no error body carries a token, its hash or the hostile input', () => {

@@ -30,7 +30,8 @@ interface Run {
 
 function runSync(args: string[], env: Record<string, string> = {}): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/sync.ts', ...args], {
-    env: { ...process.env, POWERTOOLS_METRICS_DISABLED: 'true', ...env },
+    // The suite silences Powertools' loggers (vitest.config.ts); the relay's lines are what these tests read.
+    env: { ...process.env, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'INFO', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -39,6 +40,23 @@ function runSync(args: string[], env: Record<string, string> = {}): Run {
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => output, exit };
+}
+
+/** Every line the relay printed, parsed: each is one JSON object with Powertools' keys (the service is the relay's). */
+function logLines(output: string): Record<string, unknown>[] {
+  return output
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      let parsed: Record<string, unknown>;
+      try {
+        parsed = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new Error(`not a JSON log line: ${line}`);
+      }
+      expect(parsed, line).toMatchObject({ level: expect.stringMatching(/^(INFO|WARN|ERROR)$/), message: expect.any(String), service: 'push-get-sync', timestamp: expect.any(String) });
+      return parsed;
+    });
 }
 
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
@@ -85,8 +103,10 @@ describe('npm run sync -- --mongo-url', () => {
     const code = await first.exit;
     if (code !== 0) console.log(first.output());
     expect(code).toBe(0);
-    expect(first.output()).toMatch(/stopping: finishing the changes in flight/);
-    expect(first.output()).toMatch(/stopped\. applied/);
+    const lines = logLines(first.output());
+    expect(lines.map((line) => line.message)).toContain('stopping: finishing the changes in flight, then checkpointing');
+    const stopped = lines.filter((line) => line.message === 'stopped');
+    expect(stopped).toMatchObject([{ level: 'INFO', applied: expect.any(Number), irrelevant: expect.any(Number), stale: expect.any(Number), deadLetters: 0 }]);
     expect(first.output()).not.toContain('mongodb://');
 
     // The checkpoint covers exactly the changes in the table: everything up to it, nothing after.
@@ -121,7 +141,8 @@ describe('npm run sync -- --mongo-url', () => {
     peer.forgetHistory();
     const second = runSync(args, env);
     expect(await second.exit).toBe(1);
-    expect(second.output()).toMatch(/ChangeStreamHistoryLost[\s\S]*--resnapshot/);
+    const failed = logLines(second.output()).filter((line) => line.level === 'ERROR');
+    expect(failed).toMatchObject([{ message: 'failed', errorName: 'RelayStopped', errorMessage: expect.stringMatching(/ChangeStreamHistoryLost.*--resnapshot/) }]);
     expect(second.output()).not.toContain(peer.host);
   });
 
@@ -130,17 +151,40 @@ describe('npm run sync -- --mongo-url', () => {
     const built = spawnSync('npm', ['run', 'build:sync', '--', `--outfile=${join(dir, 'sync.cjs')}`], { encoding: 'utf8' });
     expect(built.status).toBe(0);
     const child = spawn(process.execPath, ['--enable-source-maps', join(dir, 'sync.cjs'), '--table', tableName, '--endpoint', endpoint()], {
-      env: { ...process.env, MONGO_URL: peer.url(DB), POWERTOOLS_METRICS_DISABLED: 'true' },
+      env: { ...process.env, MONGO_URL: peer.url(DB), POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'INFO' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
     let output = '';
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     await until(() => output.includes('following the change stream'), 'the bundled relay');
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
+    // The bundle logs as the functions do: Powertools' Logger made it into the image.
+    expect(logLines(output).map((line) => line.message)).toContain('stopped');
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('with a password in the URL: every line JSON, none with the URL, the user or the password, whether it runs or fails', { timeout: 120_000 }, async () => {
+    const password = 's3cret';
+    const credentialed = (mechanism: string) =>
+      `mongodb://rc_user:${password}@${peer.host}/${DB}?replicaSet=rs0&authMechanism=${mechanism}&authSource=%24external&serverSelectionTimeoutMS=3000&heartbeatFrequencyMS=500`;
+    const args = ['--table', tableName, '--endpoint', endpoint()];
+    const running = runSync(args, { MONGO_URL: credentialed('PLAIN') });
+    await until(() => running.output().includes('following the change stream'), 'the snapshot');
+    expect(peer.commands('saslStart').length).toBeGreaterThan(0);
+    running.child.kill('SIGTERM');
+    expect(await running.exit).toBe(0);
+    // The peer refuses SCRAM: the login fails, and the failure line names the cause without the secret.
+    const refused = runSync(args, { MONGO_URL: credentialed('SCRAM-SHA-256') });
+    expect(await refused.exit).toBe(1);
+    const failed = logLines(refused.output()).filter((line) => line.level === 'ERROR');
+    expect(failed).toMatchObject([{ message: 'failed', errorName: 'RelayStopped', errorMessage: expect.stringMatching(/^cannot connect to MongoDB: /) }]);
+    for (const run of [running, refused]) {
+      expect(logLines(run.output()).length).toBeGreaterThan(0);
+      for (const secret of [password, 'rc_user', credentialed('PLAIN'), credentialed('SCRAM-SHA-256')]) expect(run.output()).not.toContain(secret);
+    }
   });
 
   it('refuses --mongo-url together with --from-file (usage error, exit 2)', async () => {

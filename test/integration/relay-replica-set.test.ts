@@ -8,7 +8,7 @@ import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../lib/dynamodb/dynamo-store';
 import { RelayStore } from '../../lib/dynamodb/relay-store';
-import { connectRelay, type Relay } from '../../lib/sync/relay';
+import { connectRelay, textLog, type Relay } from '../../lib/sync/relay';
 import { freshTable } from '../support/dynamo';
 import { patientClient } from '../support/patient-client';
 
@@ -29,7 +29,7 @@ describe.skipIf(!MONGO_URL)('relay against a real replica set (MONGO_URL)', () =
     await db.collection('rocketchat_room').insertOne({ _id: 'GENERAL', t: 'c', name: 'general' } as never);
     await db.collection('rocketchat_message').insertOne({ _id: 'before', rid: 'GENERAL', msg: 'before the relay', ts: new Date(), u: { _id: 'u1', username: 'bob' } } as never);
     tableName = await freshTable(client, 'relayrs');
-    ({ relay, close } = await connectRelay({ mongoUrl: MONGO_URL!, dbName: DB, documentClient: client, tableName, log: () => undefined }));
+    ({ relay, close } = await connectRelay({ mongoUrl: MONGO_URL!, dbName: DB, documentClient: client, tableName, log: textLog(() => undefined) }));
     running = relay.run();
   }, 60_000);
 

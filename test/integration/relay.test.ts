@@ -21,6 +21,7 @@ import { countRequests, freshTable } from '../support/dynamo';
 import { patientClient } from '../support/patient-client';
 import { MongoPeer } from '../../testkit/mongo-peer';
 import { tempDir, writeExport } from '../support/exports';
+import { recordingLog, type RecordingLog } from '../support/relay-log';
 
 const DB = 'rocketchat';
 const client = patientClient();
@@ -61,7 +62,7 @@ interface Outcome {
 
 interface Started {
   done: Promise<Outcome>;
-  logs: string[];
+  log: RecordingLog;
   stop(): Promise<RelaySummary>;
 }
 
@@ -72,12 +73,12 @@ let relayStore: RelayStore;
 const running: Started[] = [];
 
 async function startRelay(extra: Partial<RelayConfig> = {}, url = peer.url(DB)): Promise<Started> {
-  const logs: string[] = [];
+  const log = recordingLog();
   const connected = await connectRelay({
     mongoUrl: url,
     documentClient: relayClient,
     tableName,
-    log: (line) => logs.push(line),
+    log,
     tuning: { checkpointIntervalMs: 50, maxAwaitTimeMS: 50, coalesceMs: 5, leaseMs: 5000 },
     ...extra,
   });
@@ -90,7 +91,7 @@ async function startRelay(extra: Partial<RelayConfig> = {}, url = peer.url(DB)):
     .finally(() => connected.close());
   const started: Started = {
     done,
-    logs,
+    log,
     stop: async () => {
       connected.relay.stop();
       const outcome = await done;
@@ -175,7 +176,7 @@ describe('relay: first start (no checkpoint)', () => {
     const position = peer.emit(insert('rocketchat_message', docs.message('msg2', 'second')));
     await eventually(() => store.message('msg2'), Boolean);
     await eventually(checkpointPosition, (at) => at >= position);
-    expect(relay.logs.join('\n')).toMatch(/snapshot loaded/);
+    expect(relay.log.withMessage('snapshot loaded; following the change stream')).toHaveLength(1);
   });
 
   it('applies a change made between the stream start and the snapshot read on top of the snapshot', async () => {
@@ -300,9 +301,55 @@ describe('relay: stopping', () => {
   });
 });
 
+describe('relay: what it logs', () => {
+  const PASSWORD = 's3cret-Pa55';
+  const credentialed = () => `mongodb://rc_user:${PASSWORD}@${peer.host}/${DB}?replicaSet=rs0&authMechanism=PLAIN&authSource=%24external&serverSelectionTimeoutMS=3000&heartbeatFrequencyMS=500`;
+
+  it('retries a failed write with the attempt and a redacted error; no line holds the URL, its user or its password', async () => {
+    const url = credentialed();
+    // DynamoDB's first two answers to one change's write quote the URL (as a careless proxy might).
+    const failing = patientClient();
+    let failures = 2;
+    failing.middlewareStack.add(
+      (next) => async (args) => {
+        if (JSON.stringify(args.input).includes('msgRetry') && failures-- > 0) {
+          throw Object.assign(new Error(`endpoint unreachable while ${url} was open (rc_user/${PASSWORD})`), { name: 'TimeoutError' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failTwice' },
+    );
+    try {
+      const relay = await startRelay({ documentClient: failing, tuning: { checkpointIntervalMs: 50, maxAwaitTimeMS: 50, coalesceMs: 5, leaseMs: 5000, metricsIntervalMs: 100 } }, url);
+      await eventually(() => store.message('msg1'), Boolean);
+      // The relay logged in with the password (so it had it to leak).
+      expect(peer.commands('saslStart').map((command) => command.body.mechanism)).toContain('PLAIN');
+      peer.emit(insert('rocketchat_message', docs.message('msgRetry')));
+      await eventually(() => store.message('msgRetry'), Boolean);
+      const retries = relay.log.withMessage('writing a change failed, retrying');
+      expect(retries.map((event) => [event.level, event.fields.attempt, event.fields.attempts, event.fields.errorName])).toStrictEqual([
+        ['WARN', 1, 5, 'TimeoutError'],
+        ['WARN', 2, 5, 'TimeoutError'],
+      ]);
+      expect(retries[0]!.fields.errorMessage).toMatch(/^endpoint unreachable while <redacted> was open \(<redacted>\/<redacted>\)$/);
+      const total = await relay.stop();
+      expect(total.applied).toBeGreaterThan(0);
+      // The progress lines carry the interval's figures; together they add up to the totals.
+      const progress = relay.log.withMessage('progress').map((event) => event.fields);
+      expect(progress.length).toBeGreaterThan(0);
+      expect(progress.every((fields) => typeof fields.checkpointAgeSeconds === 'number')).toBe(true);
+      expect(progress.reduce((sum, fields) => sum + Number(fields.applied), 0)).toBe(total.applied);
+      const text = relay.log.text();
+      for (const secret of [PASSWORD, 'rc_user', url, 'mongodb://']) expect(text).not.toContain(secret);
+    } finally {
+      failing.destroy();
+    }
+  });
+});
+
 describe('relay: changes', () => {
   it('dead-letters a change the mapping cannot use (without its content) and goes on', async () => {
-    await startRelay();
+    const relay = await startRelay();
     await eventually(() => store.message('msg1'), Boolean);
     peer.emit(insert('rocketchat_subscription', { _id: 'broken', rid: 'GENERAL', name: 'SECRET-ROOM-NAME' } as never));
     peer.emit(insert('rocketchat_message', docs.message('after')));
@@ -313,6 +360,10 @@ describe('relay: changes', () => {
     );
     expect(letters[0]).toMatchObject({ collection: 'rocketchat_subscription', documentId: 'broken', operationType: 'insert' });
     expect(JSON.stringify(letters)).not.toContain('SECRET');
+    expect(relay.log.withMessage('dead letter')).toStrictEqual([
+      { level: 'WARN', message: 'dead letter', fields: { operationType: 'insert', collection: 'rocketchat_subscription', documentId: 'broken', reason: letters[0]!.reason } },
+    ]);
+    expect(relay.log.text()).not.toContain('SECRET');
   });
 
   it('coalesces a burst of changes to one subscription into fewer writes, ending at the latest state', async () => {
@@ -415,8 +466,8 @@ async function pushGet(userId: string, token: string, messageId: string): Promis
 
 const snapshotLoaded = (relay: Started) =>
   eventually(
-    async () => relay.logs.join('\n'),
-    (text) => text.includes('snapshot loaded'),
+    async () => relay.log.withMessage('snapshot loaded; following the change stream').length,
+    (loaded) => loaded > 0,
   );
 
 describe('relay: the first snapshot loads every collection the table holds', () => {
@@ -432,7 +483,7 @@ describe('relay: the first snapshot loads every collection the table holds', () 
     // A closed omnichannel room of her department: alice is one of its agents.
     expect(await pushGet('aliceId', 'tok-alice', 'msgL')).toMatchObject({ status: 200 });
     expect(await pushGet('daveId', 'tok-dave', 'msgT')).toMatchObject({ status: 400, error: 'NotAllowed' });
-    expect(relay.logs.join('\n')).not.toMatch(/reconcile/);
+    expect(relay.log.text()).not.toMatch(/reconcil/);
   });
 });
 
@@ -483,7 +534,9 @@ describe('relay: a snapshot that reconciles', () => {
     // Messages the windowed snapshot did not see were looked up by _id (the ones it saw were not): only the gone ones are removed.
     const lookups = peer.commands('find').filter((command) => command.body.find === 'rocketchat_message' && !(command.body.filter as { ts?: unknown }).ts);
     expect(lookups.map((command) => (command.body.filter as { _id: { $in: string[] } })._id.$in.sort())).toStrictEqual([['msgGone', 'msgOld', 'msgOldGone']]);
-    expect(relay.logs.join('\n')).toMatch(/removed 5 no longer in MongoDB \((?=.*rocketchat_message 2)(?=.*rocketchat_subscription 1)(?=.*rocketchat_team_member 1)(?=.*users 1)/);
+    expect(relay.log.withMessage('reconcile: removed what MongoDB no longer has').map((event) => event.fields)).toStrictEqual([
+      { checked: expect.any(Number), removed: 5, removedByCollection: { rocketchat_message: 2, rocketchat_subscription: 1, rocketchat_team_member: 1, users: 1 } },
+    ]);
     expect((await relay.stop()).snapshotRemoved).toBe(5);
   });
 
@@ -501,7 +554,7 @@ describe('relay: a snapshot that reconciles', () => {
     };
     const relay = await startRelay({ resnapshot: true });
     await snapshotLoaded(relay);
-    expect(relay.logs.join('\n')).toMatch(/removed 1 no longer in MongoDB \(rocketchat_subscription 1\)/);
+    expect(relay.log.withMessage('reconcile: removed what MongoDB no longer has').map((event) => event.fields)).toMatchObject([{ removed: 1, removedByCollection: { rocketchat_subscription: 1 } }]);
     await eventually(
       () => pushGet('aliceId', 'tok-alice', 'msgP'),
       (answer) => answer.status === 200,

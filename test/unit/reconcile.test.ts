@@ -14,6 +14,7 @@ import { ChangeApplier } from '../../lib/sync/apply';
 import { IMPORT_VERSION, type ChangeEvent } from '../../lib/sync/change-event';
 import { reconcile, type ReconcileOptions } from '../../lib/sync/relay/reconcile';
 import { MemorySyncStore } from '../support/memory-sync-store';
+import { recordingLog } from '../support/relay-log';
 
 const START = new Timestamp({ t: 1_800_000_000, i: 5 });
 const when = '2026-11-30T00:00:00.000Z';
@@ -79,7 +80,7 @@ async function resnapshot(now: [Collection, Document][], options: Partial<Reconc
     await apply({ _id: null, operationType: 'replace', clusterTime: START, ns: { db: 'rc', coll: collection }, documentKey: { _id: doc._id }, fullDocument: doc });
   }
   const lookups: string[][] = [];
-  const logs: string[] = [];
+  const log = recordingLog();
   const removed = await reconcile({
     dbName: 'rc',
     startAt: START,
@@ -92,10 +93,10 @@ async function resnapshot(now: [Collection, Document][], options: Partial<Reconc
       return new Set(now.filter(([c, doc]) => c === collection && ids.includes(String(doc._id))).map(([, doc]) => String(doc._id)));
     },
     concurrency: 4,
-    log: (line) => logs.push(line),
+    log,
     ...options,
   });
-  return { store, removed, lookups, logs };
+  return { store, removed, lookups, log };
 }
 
 describe("a snapshot's reconciliation", () => {
@@ -157,7 +158,7 @@ describe("a snapshot's reconciliation", () => {
 
   it('asks MongoDB about 1,000 messages at a time and reports progress', async () => {
     const many = Array.from({ length: 2500 }, (_, n) => ({ pk: `MSG#gone${n}`, sk: 'MSG', version: IMPORT_VERSION, deleted: false }));
-    const { lookups, logs, removed } = await resnapshot(BEFORE, {
+    const { lookups, log, removed } = await resnapshot(BEFORE, {
       scan: async function* () {
         yield many;
       },
@@ -165,6 +166,9 @@ describe("a snapshot's reconciliation", () => {
     });
     expect(lookups.map((ids) => ids.length)).toStrictEqual([1000, 1000, 500]);
     expect(removed).toStrictEqual({ rocketchat_message: 2500 });
-    expect(logs.filter((line) => /2000 items checked/.test(line))).toHaveLength(1);
+    expect(log.withMessage('reconcile: checking').map((event) => event.fields.checked)).toStrictEqual([1000, 2000]);
+    expect(log.withMessage('reconcile: removed what MongoDB no longer has').map((event) => event.fields)).toStrictEqual([
+      { checked: 2500, removed: 2500, removedByCollection: { rocketchat_message: 2500 } },
+    ]);
   });
 });

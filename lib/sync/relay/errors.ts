@@ -2,7 +2,9 @@
  * Why the relay stopped, in words an operator can act on. Messages never carry the MongoDB URI,
  * its credentials or a document's content: every driver message passes through `redact` first.
  */
-export class RelayStopped extends Error {}
+export class RelayStopped extends Error {
+  override name = 'RelayStopped';
+}
 
 /** Removes every given secret (the URI, its user and password) and any `user:password@` from `text`. */
 export function redact(text: string, secrets: readonly string[] = []): string {
@@ -28,6 +30,11 @@ export function secretsOf(mongoUrl: string): string[] {
     }
   }
   return secrets.filter((secret) => secret.length > 0).sort((a, b) => b.length - a.length);
+}
+
+/** An error as log fields (the functions' names, errorName and errorMessage), its message redacted. */
+export function errorFields(error: unknown, secrets: readonly string[]): { errorName: string; errorMessage: string } {
+  return error instanceof Error ? { errorName: redact(error.name, secrets), errorMessage: redact(error.message, secrets) } : { errorName: 'Unknown', errorMessage: redact(String(error), secrets) };
 }
 
 const HISTORY_LOST = 286;

@@ -13,12 +13,14 @@ import type { ChangeEvent } from '../change-event';
 import { changeStreamPipeline, isRelevantChange } from '../relevance';
 import { RelayStopped, redact, secretsOf, streamFailure } from './errors';
 import { RelayMetrics } from './metrics';
+import type { RelayLog } from './log';
 import { Relay, type ChangeSink, type RelayOptions } from './relay';
 import { holdsDocuments, reconcile } from './reconcile';
 import { loadSnapshot, partiallyRead } from './snapshot';
 
 export { Relay } from './relay';
 export { RelayStopped } from './errors';
+export { powertoolsLog, textLog, type LogFields, type RelayLog } from './log';
 
 export interface RelayConfig {
   mongoUrl: string;
@@ -26,7 +28,8 @@ export interface RelayConfig {
   dbName?: string;
   documentClient: DynamoDBDocumentClient;
   tableName: string;
-  log: (line: string) => void;
+  /** Where the relay's events go: `powertoolsLog()` (JSON lines), `textLog(write)`, or a test's recorder. */
+  log: RelayLog;
   /** Publish EMF metrics on stdout (deployed); off for local runs and tests. */
   metrics?: boolean;
   resnapshot?: boolean;
@@ -94,7 +97,7 @@ function applySink(applier: ChangeApplier, store: DynamoStore, config: RelayConf
       const messageDays = config.snapshotMessageDays ?? 30;
       await loadSnapshot(db, { startAt, apply, concurrency: SNAPSHOT_CONCURRENCY, messageDays, now: Date.now, log: config.log });
       if (!holdsItems) return {};
-      config.log('reconciling: removing what MongoDB no longer has …');
+      config.log.info('reconciling: removing what MongoDB no longer has');
       return reconcile({
         dbName: db.databaseName,
         startAt,

@@ -23,6 +23,7 @@ import type { StoredVersion } from '../../dynamodb/dynamo-store';
 import type { Collection } from '../../dynamodb/items';
 import { collectionOfKey, documentOfKey, type Key } from '../../dynamodb/keys';
 import { versionOf, type Version } from '../change-event';
+import type { RelayLog } from './log';
 
 export interface ReconcileOptions {
   /** The database the synthetic deletes name (`ns.db`). */
@@ -40,7 +41,7 @@ export interface ReconcileOptions {
   /** Which of `ids` the collection still has (MongoDB). */
   existing: (collection: Collection, ids: string[]) => Promise<Set<string>>;
   concurrency: number;
-  log: (line: string) => void;
+  log: Pick<RelayLog, 'info'>;
   /** Items scanned between progress lines. */
   progressEvery?: number;
 }
@@ -95,7 +96,7 @@ export async function reconcile(options: ReconcileOptions): Promise<Partial<Reco
   let older = 0;
   for await (const page of options.scan()) {
     for (const item of page) {
-      if (++scanned % every === 0) options.log(`  reconcile: ${scanned} items checked, ${older} older than the snapshot`);
+      if (++scanned % every === 0) options.log.info('reconcile: checking', { checked: scanned, older });
       const collection = collectionOfKey(item);
       if (item.deleted || collection === undefined || (item.version !== undefined && item.version >= start)) continue;
       older++;
@@ -121,7 +122,6 @@ export async function reconcile(options: ReconcileOptions): Promise<Partial<Reco
   }
   await settled();
   const total = Object.values(removed).reduce((sum, n) => sum + n, 0);
-  const perCollection = Object.entries(removed).map(([collection, n]) => `${collection} ${n}`);
-  options.log(`  reconcile: ${scanned} items checked; removed ${total} no longer in MongoDB${total ? ` (${perCollection.join(', ')})` : ''}`);
+  options.log.info('reconcile: removed what MongoDB no longer has', { checked: scanned, removed: total, removedByCollection: removed });
   return removed;
 }

@@ -22,7 +22,8 @@ import { hostname } from 'node:os';
 import { BSON, type ChangeStream, type Db, type Document, type Timestamp } from 'mongodb';
 import { LeaseHeld, type RelayStore } from '../../dynamodb/relay-store';
 import { mergeChanges } from './coalesce';
-import { RelayStopped, redact, streamFailure } from './errors';
+import { errorFields, RelayStopped, redact, streamFailure } from './errors';
+import type { RelayLog } from './log';
 import type { Outcome, RelayMetrics, RelaySummary } from './metrics';
 import { Progress } from './progress';
 import { KeyedScheduler } from './scheduler';
@@ -54,7 +55,7 @@ export interface RelayOptions {
   metrics: RelayMetrics;
   /** The MongoDB URI and its parts: never written anywhere, removed from every message. */
   secrets: readonly string[];
-  log: (line: string) => void;
+  log: RelayLog;
   /** Forget the checkpoint and take a fresh snapshot (after history was lost). */
   resnapshot?: boolean;
   /** Without a checkpoint: start the stream at this cluster time and take no snapshot (after an import). */
@@ -116,7 +117,7 @@ export class Relay {
     const state = await this.takeLease();
     if (this.options.resnapshot && state.resumeToken) {
       await store.clearCheckpoint(this.owner);
-      log('checkpoint forgotten (--resnapshot): taking a fresh snapshot');
+      log.info('checkpoint forgotten (--resnapshot): taking a fresh snapshot');
     }
     const resumeAfter = this.options.resnapshot || !state.resumeToken ? undefined : (BSON.EJSON.parse(state.resumeToken, { relaxed: false }) as Token);
     this.startTimers();
@@ -134,17 +135,17 @@ export class Relay {
       // The first read opens the stream (and proves it works) before the snapshot starts.
       let first = await this.next(stream);
       if (given !== undefined) {
-        log(`no checkpoint: following the change stream from cluster time ${given.t}.${given.i} (no snapshot)`);
+        log.info('no checkpoint: following the change stream from the given cluster time (no snapshot)', { startAt: `${given.t}.${given.i}` });
         this.markIdle(first ? undefined : stream.resumeToken);
       } else if (startAt !== undefined) {
         const start = first ? undefined : stream.resumeToken;
-        log('no checkpoint: change stream opened, loading the snapshot …');
+        log.info('no checkpoint: change stream opened, loading the snapshot');
         const removed = await this.options.sink.snapshot(this.options.db, startAt, (change) => this.applyOne(change, false));
         this.options.metrics.removed(Object.values(removed).reduce((sum, n) => sum + n, 0));
-        log('snapshot loaded; following the change stream');
+        log.info('snapshot loaded; following the change stream');
         this.markIdle(start);
       } else {
-        log('resuming the change stream after the checkpoint');
+        log.info('resuming the change stream after the checkpoint');
       }
       let yieldedAt = performance.now();
       while (!this.stopping && !this.fatal) {
@@ -262,7 +263,7 @@ export class Relay {
           return undefined;
         }
         if (attempt >= attempts || error instanceof RelayStopped) throw error;
-        this.options.log(`writing a change failed (attempt ${attempt} of ${attempts}), retrying: ${redact(errorText(error), this.options.secrets)}`);
+        this.options.log.warn('writing a change failed, retrying', { attempt, attempts, ...errorFields(error, this.options.secrets) });
         await retryPause(attempt, WRITE_BACKOFF);
         continue;
       }
@@ -286,7 +287,7 @@ export class Relay {
     };
     await this.options.store.putDeadLetter(letter);
     this.options.metrics.count('deadLetter');
-    this.options.log(`dead letter: ${letter.operationType} of ${letter.collection} ${letter.documentId}: ${letter.reason}`);
+    this.options.log.warn('dead letter', { operationType: letter.operationType, collection: letter.collection, documentId: letter.documentId, reason: letter.reason });
   }
 
   private schedulerFailure(): RelayStopped | undefined {
@@ -324,7 +325,7 @@ export class Relay {
       return;
     }
     // DynamoDB unreachable for a moment: the next tick retries; the lease check stops writes in time.
-    this.options.log(`checkpoint or lease renewal failed, retrying: ${redact(errorText(error), this.options.secrets)}`);
+    this.options.log.warn('checkpoint or lease renewal failed, retrying', errorFields(error, this.options.secrets));
   }
 
   /** Writes the safe resume token when it moved, and renews the lease in the same write. */
@@ -357,10 +358,7 @@ export class Relay {
 
   private reportMetrics(): void {
     const age = Math.round((this.now() - this.checkpointMovedAt) / 1000);
-    const s = this.options.metrics.flush(age);
-    const lag = s.lagP50Ms === undefined ? '' : `, lag p50 ${s.lagP50Ms} ms p99 ${s.lagP99Ms} ms`;
-    const removed = s.snapshotRemoved === undefined ? '' : `, removed by the snapshot ${s.snapshotRemoved}`;
-    this.options.log(`applied ${s.applied}, irrelevant ${s.irrelevant}, stale ${s.stale}, dead letters ${s.deadLetters}${removed}${lag}, checkpoint age ${age} s`);
+    this.options.log.info('progress', { ...this.options.metrics.flush(age), checkpointAgeSeconds: age });
   }
 }
 

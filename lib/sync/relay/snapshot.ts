@@ -8,6 +8,7 @@
 import type { Db, Document, Timestamp } from 'mongodb';
 import { LOAD_ORDER, type Collection } from '../../dynamodb/items';
 import { READ_FIELDS, WATCHED_IDS } from '../relevance';
+import type { RelayLog } from './log';
 
 export interface SnapshotOptions {
   startAt: Timestamp;
@@ -17,7 +18,7 @@ export interface SnapshotOptions {
   /** Only messages sent in the last N days (a push asks about a message seconds old); 0: all. */
   messageDays: number;
   now: () => number;
-  log: (line: string) => void;
+  log: Pick<RelayLog, 'info'>;
   /** Documents of one collection between progress lines. */
   progressEvery?: number;
 }
@@ -53,12 +54,12 @@ export async function loadSnapshot(db: Db, options: SnapshotOptions): Promise<Re
         })
         .finally(() => running.delete(task));
       running.add(task);
-      if (++count % every === 0) options.log(`  snapshot ${collection}: ${count} documents so far …`);
+      if (++count % every === 0) options.log.info('snapshot: reading', { collection, documents: count });
       if (running.size >= options.concurrency) await Promise.race(running);
     }
     await Promise.all(running);
     counts[collection] = count;
-    options.log(`  snapshot ${collection}: ${count} documents`);
+    options.log.info('snapshot: collection loaded', { collection, documents: count });
   }
   return counts;
 }
