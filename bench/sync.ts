@@ -97,7 +97,7 @@ const CONCURRENCY = 32;
 const SEED = 19;
 const BUSY_ROOM: RoomShape = { rid: 'busyRoom', members: 100 };
 /** What scripts/sync.ts gives the relay's client: a slow answer is better than a retried write. */
-const RELAY_REQUEST_TIMEOUT_MS = 5000;
+export const RELAY_REQUEST_TIMEOUT_MS = 5000;
 /** The issue's goals (issue 19). */
 export const SYNC_LIMITS = { applyTime: 1.25, applyCpu: 1.3, lagP99: 1.15, lagP50: 1.05 } as const;
 
@@ -137,7 +137,7 @@ class WriteLog {
 }
 
 /** The relay fed by the peer: a burst is done when every relevant event's item carries its version or a newer one. */
-class RelayUnderTest {
+export class RelayUnderTest {
   private constructor(
     private readonly peer: ReturnType<typeof spawnTsChild>,
     private readonly running: RunningRelay,
@@ -213,7 +213,7 @@ class RelayUnderTest {
 }
 
 /** A table holding rooms' subscriptions, written by the import (`npm run import`'s path: version 0, with _id pointers). */
-async function importedTable(endpoint: string, tableName: string, rooms: RoomShape[]): Promise<void> {
+export async function importedTable(endpoint: string, tableName: string, rooms: RoomShape[]): Promise<void> {
   const client = loaderClient(endpoint);
   await ensureTable(client, tableName);
   const exportDir = await mkdtemp(join(tmpdir(), 'push-get-bench-sync-'));
@@ -253,7 +253,7 @@ async function applyAll(applier: ChangeApplier, events: ChangeEvent[]): Promise<
  * before the SDK's retry), as the apply path counts it. Answers each write's completion (ms
  * after the start).
  */
-async function rawConditionalWrites(client: DynamoDBClient, tableName: string, writes: number, round: number): Promise<{ sample: Sample; doneMs: number[] }> {
+export async function rawConditionalWrites(client: DynamoDBClient, tableName: string, writes: number, round: number): Promise<{ sample: Sample; doneMs: number[] }> {
   const version = `${String(1_800_000_000 + round).padStart(10, '0')}.0000000001`;
   const doneMs: number[] = [];
   let next = 0;
@@ -368,7 +368,7 @@ function figures(samples: Sample[]): VariantFigures {
 }
 
 /** Nearest-rank percentile of an ascending list. */
-function percentileOf(sorted: number[], p: number): number {
+export function percentileOf(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 }
 
